@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "pulse",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pulse", targets: ["pulse"]),
+        .library(name: "PulseSignals", targets: ["PulseSignals"]),
+        .library(name: "PulseDSP", targets: ["PulseDSP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CHDF5", pkgConfig: "hdf5-serial",
+            providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(
+            name: "CFFTW", pkgConfig: "fftw3f",
+            providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "PulseSignals", dependencies: ["CHDF5", "CZlib"]),
+        .target(
+            name: "PulseDSP",
+            dependencies: ["PulseSignals", "CFFTW", .product(name: "Numerics", package: "swift-numerics")]),
+        .executableTarget(
+            name: "pulse",
+            dependencies: [
+                "PulseSignals", "PulseDSP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            ),
+        .target(name: "PulseTestSupport", dependencies: ["PulseSignals"], path: "Tests/PulseTestSupport"),
+        .testTarget(name: "PulseSignalsTests", dependencies: ["PulseSignals", "PulseTestSupport"]),
+        .testTarget(name: "PulseDSPTests", dependencies: ["PulseDSP", "PulseSignals", "PulseTestSupport"]),
+        .testTarget(name: "PulseCLITests", dependencies: ["pulse", "PulseTestSupport"]),
+    ]
+)

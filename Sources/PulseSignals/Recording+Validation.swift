@@ -1,0 +1,57 @@
+extension Recording {
+    /// The longest difference between the PPG and accelerometer durations that is taken as the same
+    /// recording; real devices stop their sensors a few samples apart.
+    public static let durationToleranceSeconds = 1.0
+
+    /// Checks that the recording can be analysed with `layout`.
+    ///
+    /// NaN samples are gaps: windows that contain one are reported invalid later, and only a recording
+    /// without any gap-free window is rejected. Infinite samples are corrupt data and always rejected.
+    /// - Parameter source: the file or stream named in errors.
+    /// - Throws: `RecordingError` for an empty group, channels of unequal length, a bad sample rate, an
+    ///   infinite sample, PPG and accelerometer of different durations, a recording shorter than one window,
+    ///   or one without a single window free of gaps.
+    public func validate(source: String, layout: WindowLayout = .standard) throws {
+        for (field, group) in [("ppg", ppg), ("acc", acc)] {
+            guard group.sampleRateHz.isFinite, group.sampleRateHz > 0 else {
+                throw RecordingError(path: source, .badSampleRate(field: "fs_\(field)", value: group.sampleRateHz))
+            }
+            guard group.channelCount > 0, group.sampleCount > 0 else {
+                throw RecordingError(path: source, .badShape(field: "/\(field)", detail: "no samples"))
+            }
+            for (index, channel) in group.channels.enumerated() {
+                guard channel.count == group.sampleCount else {
+                    throw RecordingError(path: source, .badShape(
+                        field: "/\(field)", detail: "channel \(index) has \(channel.count) samples, channel 0 has \(group.sampleCount)"))
+                }
+                if let sample = channel.firstIndex(where: { $0.isInfinite }) {
+                    throw RecordingError(path: source, .infiniteSample(field: "/\(field)", channel: index, sample: sample))
+                }
+            }
+        }
+        let difference = abs(ppg.durationSeconds - acc.durationSeconds)
+        guard difference <= Self.durationToleranceSeconds else {
+            throw RecordingError(path: source, .durationMismatch(ppgSeconds: ppg.durationSeconds, accSeconds: acc.durationSeconds))
+        }
+        guard windowCount(layout) > 0 else {
+            throw RecordingError(path: source, .tooShort(durationSeconds: durationSeconds, windowSeconds: layout.windowSeconds))
+        }
+        guard windowValidity(layout).contains(true) else {
+            throw RecordingError(path: source, .noValidWindow(detail: gapSummary()))
+        }
+    }
+
+    /// Where the first NaN of each group lies, for error messages.
+    private func gapSummary() -> String {
+        var parts: [String] = []
+        for (field, group) in [("ppg", ppg), ("acc", acc)] {
+            for (index, channel) in group.channels.enumerated() {
+                let count = channel.reduce(0) { $0 + ($1.isNaN ? 1 : 0) }
+                if let first = channel.firstIndex(where: { $0.isNaN }) {
+                    parts.append("/\(field) channel \(index) has \(count) NaN samples from sample \(first)")
+                }
+            }
+        }
+        return parts.joined(separator: "; ")
+    }
+}
