@@ -1,0 +1,65 @@
+import PulseSignals
+import PulseTestSupport
+import Testing
+
+@Suite struct RecordingValidationTests {
+    @Test func shorterThanOneWindow() {
+        let recording = SyntheticRecording.make(seconds: 7)
+        #expect(throws: RecordingError(path: "x", .tooShort(durationSeconds: 7, windowSeconds: 8))) {
+            try recording.validate(source: "x")
+        }
+    }
+
+    @Test func accelerometerAndPPGOfDifferentDurations() {
+        var recording = SyntheticRecording.make(seconds: 40)
+        recording.acc.channels = recording.acc.channels.map { Array($0.prefix(125 * 30)) }
+        #expect(throws: RecordingError(path: "x", .durationMismatch(ppgSeconds: 40, accSeconds: 30))) {
+            try recording.validate(source: "x")
+        }
+    }
+
+    @Test func infiniteSampleIsNamed() {
+        var recording = SyntheticRecording.make()
+        recording.ppg.channels[1][321] = .infinity
+        #expect(throws: RecordingError(path: "x", .infiniteSample(field: "/ppg", channel: 1, sample: 321))) {
+            try recording.validate(source: "x")
+        }
+    }
+
+    @Test func allNaNIsRejectedWithWhereTheGapIs() {
+        var recording = SyntheticRecording.make()
+        recording.ppg.channels[0] = [Float](repeating: .nan, count: recording.ppg.sampleCount)
+        #expect {
+            try recording.validate(source: "x")
+        } throws: { error in
+            guard let error = error as? RecordingError, case .noValidWindow(let detail) = error.reason else { return false }
+            return detail.contains("/ppg channel 0") && detail.contains("from sample 0")
+        }
+    }
+
+    @Test func nanGapMarksOnlyTheWindowsThatHoldIt() throws {
+        var recording = SyntheticRecording.make(seconds: 40)
+        // One NaN at 21.0 s (sample 2625 at 125 Hz): windows [k·2, k·2 + 8) with 13.0 < 2k + 8 and 2k <= 21.
+        recording.acc.channels[2][2625] = .nan
+        try recording.validate(source: "x")
+        let validity = recording.windowValidity()
+        #expect(validity.count == 17)
+        let invalid = validity.indices.filter { !validity[$0] }
+        #expect(invalid == [7, 8, 9, 10])
+    }
+
+    @Test func channelsOfUnequalLength() {
+        var recording = SyntheticRecording.make()
+        recording.ppg.channels[1].removeLast(10)
+        #expect(throws: RecordingError.self) { try recording.validate(source: "x") }
+    }
+
+    @Test func windowCounts() {
+        let layout = WindowLayout.standard
+        #expect(layout.windowCount(sampleCount: 37937, sampleRateHz: 125) == 148)
+        #expect(layout.windowCount(sampleCount: 999, sampleRateHz: 125) == 0)
+        #expect(layout.windowCount(sampleCount: 1000, sampleRateHz: 125) == 1)
+        #expect(layout.windowCount(durationSeconds: 10) == 2)
+        #expect(layout.endSeconds(ofWindow: 3) == 14)
+    }
+}
