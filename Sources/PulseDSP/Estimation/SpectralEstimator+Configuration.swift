@@ -1,0 +1,40 @@
+extension SpectralEstimator {
+    /// Every setting of the spectral estimator, in physical units. One set serves every device and dataset:
+    /// nothing is fitted per recording.
+    public struct Configuration: Sendable, Equatable {
+        /// Rate all channels are resampled to before analysis (Hz).
+        public var analysisRateHz = 25.0
+        /// Band-pass edges (Hz) and Butterworth prototype order (a band-pass of order n has 2n poles).
+        public var bandPassLowHz = 0.5
+        public var bandPassHighHz = 4.0
+        public var bandPassOrder = 4
+        /// Spacing of the zero-padded FFT's bins (Hz); the FFT length is `analysisRateHz / resolutionHz`.
+        public var spectralResolutionHz = 25.0 / 2048
+        /// Heart rates the tracker considers (BPM).
+        public var minimumBpm = 40.0
+        public var maximumBpm = 220.0
+        /// Span of past windows whose spectra form the Wiener averages (s).
+        public var wienerAverageSeconds = 6.0
+        /// Exponent of the Wiener gain `Ppg / (Ppg + Acc)`: above 1 it suppresses motion harder.
+        public var wienerExponent = 3.0
+        /// Accelerometer peaks at least this share of the strongest one are masked in the PPG spectrum…
+        public var motionPeakShare = 0.5
+        /// …over this half-width around each peak (BPM)…
+        public var motionMaskHalfWidthBpm = 6.0
+        /// …by setting the evidence there to this neutral level (share of the strongest unmasked evidence).
+        public var maskedEvidence = 0.4
+        /// Floor added to the evidence before its logarithm, so that no rate is ever ruled out.
+        public var evidenceFloor = 0.3
+        /// Standard deviation of the heart-rate change from one window to the next (BPM per shift).
+        public var transitionSigmaBpm = 4.0
+        /// Log-cost of jumping to any rate, which lets the tracker recover when lost (nats).
+        public var jumpCost = 30.0
+        /// Half-width of the band whose share of the tracker's belief is the confidence (BPM).
+        public var confidenceHalfWidthBpm = 5.0
+
+        public init() {}
+
+        /// The settings measured on SPC 2015 and BAMI-1 (see the README).
+        public static let standard = Configuration()
+    }
+}

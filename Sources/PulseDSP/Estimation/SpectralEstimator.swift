@@ -1,0 +1,51 @@
+import PulseSignals
+
+/// The classical heart-rate estimator: accelerometer-aware spectral analysis with tracking across windows
+/// (the TROIKA / SpaMa / WFPV family).
+///
+/// Every channel is band-passed and resampled to `analysisRateHz`; each window then goes through
+/// `SpectralTracker`, which weighs the PPG spectrum against the accelerometer spectrum (a Wiener gain over the
+/// last few windows), masks the bins next to strong motion peaks, and follows the heart rate with a causal
+/// Viterbi recursion over a grid of rates. See `SpectralTracker` for the maths.
+public struct SpectralEstimator: HeartRateEstimator, Sendable {
+    public let configuration: Configuration
+    public let preprocessing: Preprocessing
+
+    public init(configuration: Configuration = .standard, preprocessing: Preprocessing = .zeroPhase) {
+        self.configuration = configuration
+        self.preprocessing = preprocessing
+    }
+
+    public var name: String { preprocessing == .causal ? "spectral-causal" : "spectral" }
+
+    /// Estimates every window of `recording`; windows that hold a NaN gap come back without an estimate.
+    /// - Throws: `RecordingError` for a recording that fails validation, `DSPError` when a sample rate is too
+    ///   low for the band-pass.
+    public func estimate(_ recording: Recording, layout: WindowLayout) throws -> [WindowEstimate] {
+        try recording.validate(source: recording.name, layout: layout)
+        let rate = configuration.analysisRateHz
+        let ppg = try SignalConditioner(sourceRateHz: recording.ppg.sampleRateHz, configuration: configuration, preprocessing: preprocessing)
+            .condition(recording.ppg.channels)
+        let acc = try SignalConditioner(sourceRateHz: recording.acc.sampleRateHz, configuration: configuration, preprocessing: preprocessing)
+            .condition(recording.acc.channels)
+        let validity = recording.windowValidity(layout)
+        let windowSamples = layout.samples(layout.windowSeconds, at: rate)
+        let available = min(ppg[0].count, acc[0].count)
+        let tracker = try SpectralTracker(configuration: configuration, windowSamples: windowSamples, shiftSeconds: layout.shiftSeconds)
+        var estimates: [WindowEstimate] = []
+        estimates.reserveCapacity(validity.count)
+        for index in validity.indices {
+            let start = layout.startSample(ofWindow: index, at: rate)
+            let reference = recording.reference?.label(at: index)
+            let end = layout.endSeconds(ofWindow: index)
+            guard validity[index], start + windowSamples <= available else {
+                estimates.append(WindowEstimate(index: index, endSeconds: end, bpm: nil, confidence: 0, referenceBpm: reference))
+                continue
+            }
+            let range = start..<(start + windowSamples)
+            let (bpm, confidence) = tracker.step(ppg: ppg.map { $0[range] }, acc: acc.map { $0[range] })
+            estimates.append(WindowEstimate(index: index, endSeconds: end, bpm: bpm, confidence: confidence, referenceBpm: reference))
+        }
+        return estimates
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import PulseSignals
+
+/// The per-window core of the spectral estimator, causal and stateful: feed it consecutive windows of
+/// conditioned signals, get a heart rate and a confidence for each.
+///
+/// For window `t` with PPG channels `p_c` and accelerometer axes `a_c` (each `L` samples):
+/// 1. Spectra: `S(f) = mean_c |FFT(hann · z(x_c))|² / max_band |…|²`, where `z` removes the mean and divides
+///    by the standard deviation, computed for PPG (`Sp`) and accelerometer (`Sa`).
+/// 2. Wiener gain over the last `m` windows: `G = P̄ / (P̄ + Ā)` with `P̄`, `Ā` the means of `Sp`, `Sa`;
+///    evidence `E = Sp · G^γ`.
+/// 3. Motion mask: around every local maximum of `Sa` holding at least `ρ · max Sa`, evidence within `±w` BPM is
+///    replaced by a neutral level; `E` is scaled to a maximum of 1 elsewhere.
+/// 4. Viterbi over rates `h` in `[min, max]`: `D_t(h) = log(E(h) + ε) + max( max_h' D_{t−1}(h') − (h − h')² / 2σ²,
+///    max_h' D_{t−1}(h') − J )`. The estimate is the arg-max of `D_t`, refined by a parabola through its
+///    neighbours; the confidence is the share of `exp(D_t)` within `±c` BPM of it.
+public final class SpectralTracker {
+    public let configuration: SpectralEstimator.Configuration
+    private let fft: RealFFT
+    private let taper: [Float]
+    private let firstBin: Int
+    private let binCount: Int
+    private let binBpm: Double
+    private let historyLength: Int
+    private let transitionReach: Int
+    private let transitionPenalty: [Double]
+
+    private var ppgHistory: [[Float]] = []
+    private var accHistory: [[Float]] = []
+    private var scores: [Double]?
+    private var power: [Float]
+    private var segment: [Float]
+
+    /// - Parameters:
+    ///   - windowSamples: samples per window at the analysis rate.
+    ///   - shiftSeconds: time between consecutive windows, which sets how many form the Wiener averages.
+    /// - Throws: `DSPError` when the window is longer than the FFT or the rate band is empty.
+    public init(configuration: SpectralEstimator.Configuration, windowSamples: Int, shiftSeconds: Double) throws {
+        self.configuration = configuration
+        let fftLength = Int((configuration.analysisRateHz / configuration.spectralResolutionHz).rounded())
+        guard windowSamples >= 2, windowSamples <= fftLength else {
+            throw DSPError("window of \(windowSamples) samples does not fit an FFT of \(fftLength)")
+        }
+        fft = try RealFFT(length: fftLength)
+        taper = SpectralWindow.hann.coefficients(windowSamples)
+        let binBpm = configuration.analysisRateHz / Double(fftLength) * 60
+        self.binBpm = binBpm
+        firstBin = Int((configuration.minimumBpm / binBpm).rounded(.up))
+        let lastBin = min(Int((configuration.maximumBpm / binBpm).rounded(.down)), fftLength / 2)
+        guard lastBin > firstBin else { throw DSPError("heart-rate band \(configuration.minimumBpm)–\(configuration.maximumBpm) BPM is empty") }
+        let binCount = lastBin - firstBin + 1
+        self.binCount = binCount
+        historyLength = max(1, Int((configuration.wienerAverageSeconds / shiftSeconds).rounded()))
+        // Beyond this distance a jump is cheaper than a transition, so the search can stop there.
+        let reachBpm = (2 * configuration.jumpCost).squareRoot() * configuration.transitionSigmaBpm
+        let transitionReach = min(binCount - 1, Int((reachBpm / binBpm).rounded(.up)))
+        self.transitionReach = transitionReach
+        transitionPenalty = (0...transitionReach).map { distance in
+            let bpm = Double(distance) * binBpm
+            return 0.5 * (bpm / configuration.transitionSigmaBpm) * (bpm / configuration.transitionSigmaBpm)
+        }
+        power = [Float](repeating: 0, count: fft.binCount)
+        segment = [Float](repeating: 0, count: windowSamples)
+    }
+
+    /// Forgets every past window.
+    public func reset() {
+        ppgHistory = []
+        accHistory = []
+        scores = nil
+    }
+
+    /// Heart rate (BPM) and confidence (0…1) for the next window.
+    /// - Precondition: every channel holds `windowSamples` samples.
+    public func step<C: RandomAccessCollection>(ppg: [C], acc: [C]) -> (bpm: Double, confidence: Double)
+    where C.Element == Float, C.Index == Int {
+        let ppgSpectrum = normalisedSpectrum(ppg)
+        let accSpectrum = normalisedSpectrum(acc)
+        append(ppgSpectrum, to: &ppgHistory)
+        append(accSpectrum, to: &accHistory)
+        let evidence = motionWeightedEvidence(ppgSpectrum, accSpectrum)
+        let next = viterbiStep(evidence)
+        scores = next
+        return readOut(next)
+    }
+
+    private func append(_ spectrum: [Float], to history: inout [[Float]]) {
+        history.append(spectrum)
+        if history.count > historyLength { history.removeFirst(history.count - historyLength) }
+    }
+
+    /// Mean over channels of each channel's power spectrum in the rate band, scaled to a maximum of 1.
+    private func normalisedSpectrum<C: RandomAccessCollection>(_ channels: [C]) -> [Float]
+    where C.Element == Float, C.Index == Int {
+        var mean = [Float](repeating: 0, count: binCount)
+        for channel in channels {
+            let count = Float(channel.count)
+            let average = channel.reduce(0, +) / count
+            let variance = channel.reduce(0) { $0 + ($1 - average) * ($1 - average) } / count
+            let scale = variance > 0 ? 1 / variance.squareRoot() : 1
+            var index = channel.startIndex
+            for n in 0..<segment.count {
+                segment[n] = (channel[index] - average) * scale * taper[n]
+                index += 1
+            }
+            segment.withUnsafeBufferPointer { s in power.withUnsafeMutableBufferPointer { fft.powerSpectrum(s, into: $0) } }
+            var peak: Float = 0
+            for k in 0..<binCount { peak = max(peak, power[firstBin + k]) }
+            let norm = peak > 0 ? 1 / peak : 1
+            for k in 0..<binCount { mean[k] += power[firstBin + k] * norm }
+        }
+        let share = 1 / Float(channels.count)
+        for k in 0..<binCount { mean[k] *= share }
+        return mean
+    }
+
+    /// Evidence for each rate: the PPG spectrum under the Wiener gain, with strong motion peaks masked.
+    private func motionWeightedEvidence(_ ppg: [Float], _ acc: [Float]) -> [Double] {
+        let c = configuration
+        var evidence = [Double](repeating: 0, count: binCount)
+        let historyScale = 1 / Double(ppgHistory.count)
+        for k in 0..<binCount {
+            var ppgMean = 0.0
+            var accMean = 0.0
+            for spectrum in ppgHistory { ppgMean += Double(spectrum[k]) }
+            for spectrum in accHistory { accMean += Double(spectrum[k]) }
+            ppgMean *= historyScale
+            accMean *= historyScale
+            let gain = ppgMean / (ppgMean + accMean + 1e-12)
+            evidence[k] = Double(ppg[k]) * pow(gain, c.wienerExponent)
+        }
+        var masked = [Bool](repeating: false, count: binCount)
+        let accPeak = acc.max() ?? 0
+        let reach = Int((c.motionMaskHalfWidthBpm / binBpm).rounded(.down))
+        if binCount >= 3 {
+            for k in 1..<(binCount - 1) where acc[k] > acc[k - 1] && acc[k] >= acc[k + 1] && Double(acc[k]) >= c.motionPeakShare * Double(accPeak) {
+                for j in max(0, k - reach)...min(binCount - 1, k + reach) { masked[j] = true }
+            }
+        }
+        var strongest = 0.0
+        for k in 0..<binCount where !masked[k] { strongest = max(strongest, evidence[k]) }
+        for k in 0..<binCount {
+            evidence[k] = masked[k] ? c.maskedEvidence : (strongest > 0 ? evidence[k] / strongest : 0)
+        }
+        return evidence
+    }
+
+    /// One step of the max-product recursion, normalised so that its maximum is 0.
+    private func viterbiStep(_ evidence: [Double]) -> [Double] {
+        let c = configuration
+        var next = evidence.map { log($0 + c.evidenceFloor) }
+        if let previous = scores {
+            let jump = (previous.max() ?? 0) - c.jumpCost
+            for k in 0..<binCount {
+                var best = jump
+                for j in max(0, k - transitionReach)...min(binCount - 1, k + transitionReach) {
+                    best = max(best, previous[j] - transitionPenalty[abs(k - j)])
+                }
+                next[k] += best
+            }
+        }
+        let peak = next.max() ?? 0
+        return next.map { $0 - peak }
+    }
+
+    private func readOut(_ scores: [Double]) -> (bpm: Double, confidence: Double) {
+        var best = 0
+        for k in 1..<binCount where scores[k] > scores[best] { best = k }
+        var offset = 0.0
+        if best > 0 && best < binCount - 1 {
+            let (a, b, c) = (scores[best - 1], scores[best], scores[best + 1])
+            let curvature = a - 2 * b + c
+            if curvature < 0 { offset = min(0.5, max(-0.5, 0.5 * (a - c) / curvature)) }
+        }
+        let bpm = (Double(firstBin + best) + offset) * binBpm
+        var inside = 0.0
+        var total = 0.0
+        for k in 0..<binCount {
+            let weight = exp(scores[k])
+            total += weight
+            if abs(Double(firstBin + k) * binBpm - bpm) <= configuration.confidenceHalfWidthBpm { inside += weight }
+        }
+        return (bpm, total > 0 ? inside / total : 0)
+    }
+}

@@ -1,0 +1,39 @@
+/// The heart rate estimated for one analysis window.
+public struct WindowEstimate: Sendable, Equatable {
+    /// Window number, from 0.
+    public var index: Int
+    /// End of the window in seconds from the start of the recording.
+    public var endSeconds: Double
+    /// Estimated heart rate; `nil` when the window could not be analysed (a gap in the signal).
+    public var bpm: Double?
+    /// How much the estimate can be trusted, from 0 (a guess) to 1.
+    public var confidence: Double
+    /// The reference heart rate of the window, where the recording carries one.
+    public var referenceBpm: Double?
+
+    public init(index: Int, endSeconds: Double, bpm: Double?, confidence: Double, referenceBpm: Double?) {
+        self.index = index
+        self.endSeconds = endSeconds
+        self.bpm = bpm
+        self.confidence = confidence
+        self.referenceBpm = referenceBpm
+    }
+
+    /// Whether the window held valid samples and got an estimate.
+    public var isValid: Bool { bpm != nil }
+
+    /// `|estimate − reference|` where both exist.
+    public var absoluteErrorBpm: Double? {
+        guard let bpm, let referenceBpm else { return nil }
+        return abs(bpm - referenceBpm)
+    }
+}
+
+/// Anything that turns a recording into one estimate per window: the spectral estimator, a neural model.
+public protocol HeartRateEstimator {
+    /// A short name for reports (`spectral`, a model's name).
+    var name: String { get }
+
+    /// Estimates every window of `recording` cut by `layout`; windows with gaps come back invalid.
+    func estimate(_ recording: Recording, layout: WindowLayout) throws -> [WindowEstimate]
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import PulseSignals
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Score an estimator against the reference heart rate of recordings (MAE in BPM).")
+
+    @Argument(help: "Recordings (.h5) or folders of them.")
+    var paths: [String]
+
+    @OptionGroup var estimator: EstimatorOptions
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    func run() throws {
+        let estimator = estimator.makeEstimator()
+        let files = try RecordingPaths.expand(paths)
+        let progress = Progress(total: files.count, label: "evaluate")
+        var rows: [EvaluationReport.Row] = []
+        var seconds = 0.0
+        for (index, path) in files.enumerated() {
+            let recording = try Recording(hdf5Path: path)
+            progress.update(index, detail: recording.name)
+            let clock = ContinuousClock()
+            var estimates: [WindowEstimate] = []
+            let elapsed = try clock.measure { estimates = try estimator.estimate(recording, layout: .standard) }
+            seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            rows.append(.init(name: recording.name, estimates: estimates))
+        }
+        progress.finish()
+        let report = EvaluationReport(method: estimator.name, rows: rows, estimatorSeconds: seconds)
+        print(json ? try report.json() : report.table(), terminator: json ? "\n" : "")
+    }
+}

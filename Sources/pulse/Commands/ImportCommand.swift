@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import PulseSignals
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Convert recordings from other formats into pulse's HDF5 layout.",
+        subcommands: [SPC2015.self, CSV.self])
+
+    /// `--out` and `--force`, shared by the importers.
+    struct Destination: ParsableArguments {
+        @Option(help: "Folder for the .h5 files (created if missing).")
+        var out: String
+
+        @Flag(help: "Overwrite existing files.")
+        var force = false
+
+        func write(_ recording: Recording) throws -> String {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let path = URL(fileURLWithPath: out).appendingPathComponent(recording.name + ".h5").path
+            if FileManager.default.fileExists(atPath: path) && !force { throw RecordingError(path: path, .exists) }
+            try recording.writeHDF5(to: path)
+            return path
+        }
+    }
+
+    struct SPC2015: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "spc2015",
+            abstract: "Import the IEEE SPC 2015 MATLAB files (DATA_*.mat with their BPM files) from a folder.")
+
+        @Argument(help: "Folder with the organisers' .mat files (searched recursively).")
+        var directory: String
+
+        @OptionGroup var destination: Destination
+
+        func run() throws {
+            for pair in try SPC2015Importer.pairs(in: directory) {
+                let recording = try SPC2015Importer.recording(pair)
+                try recording.validate(source: pair.signalPath)
+                let path = try destination.write(recording)
+                print("\(path): \(recording.windowCount()) windows, \(recording.reference?.bpm.count ?? 0) labels")
+            }
+        }
+    }
+
+    struct CSV: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "csv",
+            abstract: "Import a CSV export: a header naming the columns, one row per sample.",
+            discussion: """
+                PPG columns are those named ppg*, bvp* or pleth*, accelerometer columns acc* (or ax, ay, az), \
+                unless named with --ppg-columns / --acc-columns. When the accelerometer runs slower than the PPG, \
+                leave its cells empty on the rows without a sample.
+                """)
+
+        @Argument(help: "CSV files.")
+        var files: [String]
+
+        @Option(name: .customLong("fs-ppg"), help: "PPG sample rate in Hz.")
+        var ppgRateHz: Double
+
+        @Option(name: .customLong("fs-acc"), help: "Accelerometer sample rate in Hz (default: the PPG rate).")
+        var accRateHz: Double?
+
+        @Option(help: "Comma-separated PPG column names.")
+        var ppgColumns: String?
+
+        @Option(help: "Comma-separated accelerometer column names.")
+        var accColumns: String?
+
+        @Option(help: "CSV with one reference heart rate (BPM) per 8 s window, 2 s shift.")
+        var reference: String?
+
+        @OptionGroup var destination: Destination
+
+        func run() throws {
+            let importer = CSVImporter(
+                ppgRateHz: ppgRateHz, accRateHz: accRateHz ?? ppgRateHz,
+                ppgColumns: ppgColumns?.split(separator: ",").map(String.init),
+                accColumns: accColumns?.split(separator: ",").map(String.init))
+            for file in files {
+                let recording = try importer.recording(path: file, referencePath: reference)
+                let path = try destination.write(recording)
+                print("\(path): \(recording.ppg.channelCount) PPG, \(recording.acc.channelCount) ACC, \(recording.windowCount()) windows")
+            }
+        }
+    }
+}

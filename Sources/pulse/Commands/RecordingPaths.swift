@@ -1,0 +1,23 @@
+import Foundation
+import PulseSignals
+
+/// Expands command-line paths: a file stays itself, a folder becomes its `.h5` files in name order.
+enum RecordingPaths {
+    static func expand(_ paths: [String]) throws -> [String] {
+        var result: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw RecordingError(path: path, .fileNotFound)
+            }
+            if isDirectory.boolValue {
+                let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".h5") }.sorted()
+                guard !names.isEmpty else { throw RecordingError(path: path, .unsupported("folder holds no .h5 recording")) }
+                result += names.map { URL(fileURLWithPath: path).appendingPathComponent($0).path }
+            } else {
+                result.append(path)
+            }
+        }
+        return result
+    }
+}
