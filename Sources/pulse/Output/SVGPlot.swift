@@ -40,7 +40,7 @@ enum SVGPlot {
             svg += "<text transform=\"translate(16 \(top + margin.top + plotHeight / 2)) rotate(-90)\" text-anchor=\"middle\">heart rate (BPM)</text>\n"
             svg += polyline(estimates.map { e in e.referenceBpm.map { (x(e.endSeconds), y($0)) } }, colour: "#222", width: 2)
             svg += polyline(estimates.map { e in e.bpm.map { (x(e.endSeconds), y($0)) } }, colour: "#d62728", width: 1.5)
-            svg += "<text x=\"\(width - margin.right - 190)\" y=\"\(top + 20)\"><tspan fill=\"#222\">— reference (ECG)</tspan> "
+            svg += "<text x=\"\(width - margin.right - 190)\" y=\"\(top + 20)\"><tspan fill=\"#222\">— reference</tspan> "
                 + "<tspan fill=\"#d62728\">— estimate</tspan></text>\n"
         }
         return svg + "</svg>\n"
