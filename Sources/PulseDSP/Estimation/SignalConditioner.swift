@@ -45,7 +45,7 @@ public struct SignalConditioner: Sendable {
 
     /// `signal` with each run of NaN replaced by the straight line between its neighbours (or the nearest
     /// value at either end; zeros when the whole signal is NaN).
-    static func bridgingGaps(_ signal: [Float]) -> [Float] {
+    public static func bridgingGaps(_ signal: [Float]) -> [Float] {
         guard signal.contains(where: { $0.isNaN }) else { return signal }
         var result = signal
         var index = 0

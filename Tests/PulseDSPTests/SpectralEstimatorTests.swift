@@ -1,0 +1,59 @@
+import Foundation
+import PulseDSP
+import PulseSignals
+import PulseTestSupport
+import Testing
+
+@Suite struct SpectralEstimatorTests {
+    @Test(arguments: [(125.0, 125.0), (50.0, 50.0), (64.0, 32.0), (100.0, 25.0)])
+    func findsAKnownPulseAtAnyRate(_ rates: (ppg: Double, acc: Double)) throws {
+        let recording = SyntheticRecording.make(bpm: 96, motionHz: 2.3, ppgRateHz: rates.ppg, accRateHz: rates.acc)
+        let estimates = try SpectralEstimator().estimate(recording, layout: .standard)
+        #expect(estimates.count == 17)
+        for estimate in estimates { #expect(abs((estimate.bpm ?? 0) - 96) < 1.5, "window \(estimate.index)") }
+    }
+
+    @Test func motionStrongerThanThePulseDoesNotWin() throws {
+        // Motion at 150 BPM carries more PPG power than the 72 BPM pulse; the accelerometer exposes it.
+        var recording = SyntheticRecording.make(bpm: 72, motionHz: 2.5)
+        let rate = recording.ppg.sampleRateHz
+        for c in recording.ppg.channels.indices {
+            for i in recording.ppg.channels[c].indices {
+                recording.ppg.channels[c][i] += Float(120 * sin(2 * .pi * 2.5 * Double(i) / rate))
+            }
+        }
+        let estimates = try SpectralEstimator().estimate(recording, layout: .standard)
+        let summary = AccuracySummary(estimates)
+        #expect(summary.maeBpm < 3, "MAE \(summary.maeBpm)")
+    }
+
+    @Test func confidenceIsHigherForACleanPulseThanForNoise() throws {
+        let clean = SyntheticRecording.make(bpm: 70)
+        var noise = clean
+        var generator = SplitMix64(seed: 3)
+        noise.ppg.channels = noise.ppg.channels.map { $0.map { _ in Float(generator.nextSigned()) } }
+        let cleanConfidence = try SpectralEstimator().estimate(clean, layout: .standard).map(\.confidence)
+        let noiseConfidence = try SpectralEstimator().estimate(noise, layout: .standard).map(\.confidence)
+        #expect(cleanConfidence.allSatisfy { $0 >= 0 && $0 <= 1 })
+        #expect(cleanConfidence.reduce(0, +) > 2 * noiseConfidence.reduce(0, +))
+    }
+
+    @Test func gapWindowsAreInvalidOthersEstimated() throws {
+        var recording = SyntheticRecording.make(bpm: 80)
+        for i in 2500..<2700 { recording.ppg.channels[1][i] = .nan }
+        let estimates = try SpectralEstimator().estimate(recording, layout: .standard)
+        let invalid = estimates.filter { !$0.isValid }.map(\.index)
+        #expect(invalid == [7, 8, 9, 10])
+        for estimate in estimates where estimate.isValid { #expect(abs((estimate.bpm ?? 0) - 80) < 2) }
+    }
+
+    @Test func bridgingGapsDrawsStraightLines() {
+        let bridged = SignalConditioner.bridgingGaps([.nan, 1, 2, .nan, .nan, 5, .nan])
+        #expect(bridged == [1, 1, 2, 3, 4, 5, 5])
+    }
+
+    @Test func rateTooLowForTheBandIsAnError() {
+        let recording = SyntheticRecording.make(ppgRateHz: 6, accRateHz: 6)
+        #expect(throws: DSPError.self) { try SpectralEstimator().estimate(recording, layout: .standard) }
+    }
+}
