@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "pulse",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pulse", targets: ["pulse"]),
         .library(name: "PulseSignals", targets: ["PulseSignals"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import PulseDSP
 
@@ -24,6 +25,19 @@ import Testing
             #expect(abs(Double(re[k]) - sumRe) < 1e-4)
             #expect(abs(Double(im[k]) - sumIm) < 1e-4)
         }
+    }
+
+    @Test func plansAreSharedSafelyAcrossThreads() {
+        // Instances of a few lengths made and run from many threads at once all give the DC bin Σx.
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 64) { i in
+            let length = 96 + 16 * (i % 4)
+            guard let fft = try? RealFFT(length: length) else { failures.withLock { $0 += 1 }; return }
+            let x = [Float](repeating: Float(i), count: length)
+            let dc = fft.forward(x).real[0]
+            if abs(dc - Float(i * length)) > 1e-3 * Float(max(i * length, 1)) { failures.withLock { $0 += 1 } }
+        }
+        #expect(failures.withLock { $0 } == 0)
     }
 
     @Test func parseval() throws {
