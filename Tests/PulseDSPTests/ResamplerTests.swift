@@ -28,6 +28,16 @@ import Testing
         #expect(rms < 1e-3)
     }
 
+    @Test func upThenDownIsTheIdentityInsideTheBand() throws {
+        var generator = SystemRandomNumberGenerator()
+        let tones = (0..<4).map { _ in (Double.random(in: 0.5...4, using: &generator), Double.random(in: 0...6, using: &generator)) }
+        let original = (0..<1000).map { i in Float(tones.reduce(0.0) { $0 + sin(2 * .pi * $1.0 * Double(i) / 25 + $1.1) }) }
+        let up = try Resampler(fromHz: 25, toHz: 64).resample(original)
+        let back = try Resampler(fromHz: 64, toHz: 25).resample(up)
+        #expect(back.count == original.count)
+        for i in 50..<950 { #expect(abs(back[i] - original[i]) < 5e-3, "sample \(i)") }
+    }
+
     @Test func rationalApproximation() {
         #expect(Resampler.rationalApproximation(0.2, maxNumerator: 1024) == (1, 5))
         #expect(Resampler.rationalApproximation(32.0 / 50.0, maxNumerator: 1024) == (16, 25))
