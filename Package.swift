@@ -35,7 +35,7 @@ let package = Package(
             ],
             ),
         .target(name: "PulseTestSupport", dependencies: ["PulseSignals"], path: "Tests/PulseTestSupport"),
-        .testTarget(name: "PulseSignalsTests", dependencies: ["PulseSignals", "PulseTestSupport"]),
+        .testTarget(name: "PulseSignalsTests", dependencies: ["PulseSignals", "PulseTestSupport", "CHDF5"]),
         .testTarget(name: "PulseDSPTests", dependencies: ["PulseDSP", "PulseSignals", "PulseTestSupport"]),
         .testTarget(name: "PulseCLITests", dependencies: ["pulse", "PulseTestSupport"]),
     ]

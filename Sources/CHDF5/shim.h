@@ -11,6 +11,7 @@ static inline hid_t pulse_h5t_ieee_f64le(void) { return H5T_IEEE_F64LE; }
 static inline hid_t pulse_h5t_c_s1(void) { return H5T_C_S1; }
 static inline unsigned pulse_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline unsigned pulse_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
+static inline unsigned pulse_h5f_acc_rdwr(void) { return H5F_ACC_RDWR; }
 static inline hid_t pulse_h5p_default(void) { return H5P_DEFAULT; }
 static inline hid_t pulse_h5s_all(void) { return H5S_ALL; }
 static inline size_t pulse_h5t_variable(void) { return H5T_VARIABLE; }

@@ -3,6 +3,16 @@ extension Recording {
     /// recording; real devices stop their sensors a few samples apart.
     public static let durationToleranceSeconds = 1.0
 
+    /// Sample rates pulse accepts (Hz): from 1 Hz to 1 MHz, far beyond any wrist sensor in both directions.
+    public static let sampleRateRangeHz = 1.0...1_000_000.0
+
+    /// Throws unless `value` lies in `sampleRateRangeHz`.
+    public static func checkSampleRate(_ value: Double, field: String, source: String) throws {
+        guard sampleRateRangeHz.contains(value) else {
+            throw RecordingError(path: source, .badSampleRate(field: field, value: value))
+        }
+    }
+
     /// Checks that the recording can be analysed with `layout`.
     ///
     /// NaN samples are gaps: windows that contain one are reported invalid later, and only a recording
@@ -10,12 +20,11 @@ extension Recording {
     /// - Parameter source: the file or stream named in errors.
     /// - Throws: `RecordingError` for an empty group, channels of unequal length, a bad sample rate, an
     ///   infinite sample, PPG and accelerometer of different durations, a recording shorter than one window,
-    ///   or one without a single window free of gaps.
+    ///   one without a single window free of gaps, or a reference cut by another layout or with more labels
+    ///   than windows (one extra label is tolerated, as the last window of a recording may fall short).
     public func validate(source: String, layout: WindowLayout = .standard) throws {
         for (field, group) in [("ppg", ppg), ("acc", acc)] {
-            guard group.sampleRateHz.isFinite, group.sampleRateHz > 0 else {
-                throw RecordingError(path: source, .badSampleRate(field: "fs_\(field)", value: group.sampleRateHz))
-            }
+            try Self.checkSampleRate(group.sampleRateHz, field: "fs_\(field)", source: source)
             guard group.channelCount > 0, group.sampleCount > 0 else {
                 throw RecordingError(path: source, .badShape(field: "/\(field)", detail: "no samples"))
             }
@@ -38,6 +47,19 @@ extension Recording {
         }
         guard windowValidity(layout).contains(true) else {
             throw RecordingError(path: source, .noValidWindow(detail: gapSummary()))
+        }
+        if let reference { try validate(reference, layout: layout, source: source) }
+    }
+
+    private func validate(_ reference: ReferenceHeartRate, layout: WindowLayout, source: String) throws {
+        guard abs(reference.windowSeconds - layout.windowSeconds) < 1e-9, abs(reference.shiftSeconds - layout.shiftSeconds) < 1e-9 else {
+            throw RecordingError(path: source, .referenceMismatch(
+                "labels are for \(reference.windowSeconds) s windows every \(reference.shiftSeconds) s (window_s, shift_s), "
+                    + "pulse estimates \(layout.windowSeconds) s windows every \(layout.shiftSeconds) s"))
+        }
+        let windows = windowCount(layout)
+        guard reference.bpm.count <= windows + 1 else {
+            throw RecordingError(path: source, .referenceMismatch("\(reference.bpm.count) labels, but the signals hold \(windows) windows"))
         }
     }
 

@@ -19,6 +19,21 @@ extension Recording {
         return valid
     }
 
+    /// Per window, whether every PPG channel is constant inside it (a sensor saturated or off the skin):
+    /// such a window carries no pulse, whatever its accelerometer shows.
+    public func flatPPGWindows(_ layout: WindowLayout = .standard) -> [Bool] {
+        let rate = ppg.sampleRateHz
+        let windowSamples = layout.samples(layout.windowSeconds, at: rate)
+        return (0..<windowCount(layout)).map { index in
+            let start = layout.startSample(ofWindow: index, at: rate)
+            return ppg.channels.allSatisfy { channel in
+                let window = channel[start..<min(start + windowSamples, channel.count)]
+                guard let first = window.first(where: { !$0.isNaN }) else { return true }
+                return window.allSatisfy { $0 == first || $0.isNaN }
+            }
+        }
+    }
+
     private func markGap(at sample: Int, in valid: inout [Bool], layout: WindowLayout, rate: Double, windowSamples: Int) {
         let shift = layout.samples(layout.shiftSeconds, at: rate)
         guard shift > 0 else { return }

@@ -28,6 +28,10 @@ public struct RecordingError: Error, Equatable, CustomStringConvertible {
         case unsupported(String)
         case writeFailed(String)
         case exists
+        case notAFolder
+        case referenceMismatch(String)
+        case noReference
+        case cannotEstimate(String)
     }
 
     public var description: String { "\(path): \(reason.message)" }
@@ -46,24 +50,32 @@ extension RecordingError.Reason {
         case .missingColumn(let name): return "column \(name) is missing"
         case .badShape(let field, let detail): return "\(field) has the wrong shape: \(detail)"
         case .badSampleRate(let field, let value):
-            return "\(field) must be a positive, finite sample rate in Hz (got \(value))"
+            return "\(field) must be a sample rate between \(formatNumber(Recording.sampleRateRangeHz.lowerBound)) and "
+                + "\(formatNumber(Recording.sampleRateRangeHz.upperBound)) Hz (got \(value))"
         case .infiniteSample(let field, let channel, let sample):
             return "\(field) channel \(channel) has an infinite value at sample \(sample)"
         case .noValidWindow(let detail): return "no window without missing samples: \(detail)"
         case .tooShort(let duration, let window):
-            return "recording is \(formatSeconds(duration)) s long, shorter than one \(formatSeconds(window)) s window"
+            return "recording is \(formatNumber(duration)) s long, shorter than one \(formatNumber(window)) s window"
         case .durationMismatch(let ppg, let acc):
-            return "PPG lasts \(formatSeconds(ppg)) s but the accelerometer \(formatSeconds(acc)) s"
+            return "PPG lasts \(formatNumber(ppg)) s but the accelerometer \(formatNumber(acc)) s"
         case .malformedLine(let line, let detail): return "line \(line): \(detail)"
         case .truncated(let detail): return "file is truncated (\(detail))"
         case .unsupported(let detail): return "unsupported content: \(detail)"
         case .writeFailed(let detail): return "cannot be written (\(detail))"
         case .exists: return "already exists (pass --force to overwrite)"
+        case .notAFolder: return "is not a folder"
+        case .referenceMismatch(let detail): return "reference heart rate does not fit the windows: \(detail)"
+        case .noReference: return "has no reference heart rate (/hr_bpm) to score against"
+        case .cannotEstimate(let detail): return "cannot be estimated: \(detail)"
         }
     }
 }
 
-private func formatSeconds(_ value: Double) -> String {
+/// A number for messages: integers without decimals, others to 3 decimals (or significant digits when tiny).
+private func formatNumber(_ value: Double) -> String {
+    guard value.isFinite else { return String(value) }
+    if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
     let rounded = (value * 1000).rounded() / 1000
-    return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    return rounded != 0 ? String(rounded) : String(value)
 }

@@ -70,6 +70,21 @@ import Testing
         #expect(tooShort.status != 0 && tooShort.standardError.contains("shorter than one 8 s window"))
     }
 
+    @Test func evaluateNeedsAReferenceAndErrorsNameTheFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var recording = SyntheticRecording.make(name: "unlabelled")
+        recording.reference = nil
+        try recording.writeHDF5(to: directory.path("unlabelled.h5"))
+        let evaluate = try PulseProcess.run(["evaluate", directory.path("unlabelled.h5")])
+        #expect(evaluate.status != 0 && evaluate.standardError.contains("unlabelled.h5: has no reference heart rate"))
+        try SyntheticRecording.make(name: "slow", ppgRateHz: 6, accRateHz: 6).writeHDF5(to: directory.path("slow.h5"))
+        let slow = try PulseProcess.run(["estimate", directory.path("slow.h5")])
+        #expect(slow.status != 0 && slow.standardError.contains("slow.h5: cannot be estimated: fs_ppg is 6.0 Hz"))
+        let plot = try PulseProcess.run(["estimate", directory.path("unlabelled.h5"), "--plot", directory.path("no/such/plot.svg")])
+        #expect(plot.status != 0 && plot.standardError.contains("plot.svg: cannot be written") && plot.standardOutput.isEmpty)
+    }
+
     @Test func importCSVThenEstimate() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -54,6 +54,30 @@ import Testing
 
     @Test func rateTooLowForTheBandIsAnError() {
         let recording = SyntheticRecording.make(ppgRateHz: 6, accRateHz: 6)
-        #expect(throws: DSPError.self) { try SpectralEstimator().estimate(recording, layout: .standard) }
+        #expect {
+            try SpectralEstimator().estimate(recording, layout: .standard)
+        } throws: { error in
+            guard let error = error as? RecordingError, case .cannotEstimate(let detail) = error.reason else { return false }
+            return detail.contains("fs_ppg is 6.0 Hz")
+        }
+    }
+
+    @Test func flatPPGWindowsAreInvalid() throws {
+        var recording = SyntheticRecording.make(bpm: 75)
+        for c in recording.ppg.channels.indices { for i in 0..<2000 { recording.ppg.channels[c][i] = 4095 } }  // saturated for 16 s
+        let estimates = try SpectralEstimator().estimate(recording, layout: .standard)
+        #expect(estimates.filter { !$0.isValid }.map(\.index) == [0, 1, 2, 3, 4])  // windows [2k, 2k + 8) s inside 0–16 s
+    }
+
+    @Test func scaleDoesNotMatter() throws {
+        let recording = SyntheticRecording.make(bpm: 75)
+        let reference = try SpectralEstimator().estimate(recording, layout: .standard).map { $0.bpm ?? 0 }
+        for factor: Float in [1e30, 1e-30] {
+            var scaled = recording
+            scaled.ppg.channels = scaled.ppg.channels.map { $0.map { $0 * factor } }
+            scaled.acc.channels = scaled.acc.channels.map { $0.map { $0 * factor } }
+            let estimates = try SpectralEstimator().estimate(scaled, layout: .standard).map { $0.bpm ?? 0 }
+            for (a, b) in zip(estimates, reference) { #expect(abs(a - b) < 0.05, "scale \(factor)") }
+        }
     }
 }

@@ -62,3 +62,39 @@ import Testing
         }
     }
 }
+
+@Suite struct CSVDialectTests {
+    func write(_ text: String, _ directory: TemporaryDirectory, _ name: String = "device.csv") throws -> String {
+        let path = directory.path(name)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func rows(_ header: String, seconds: Int = 12, separator: String = "\n") -> String {
+        ([header] + (0..<(seconds * 25)).map { i in
+            let t = Double(i) / 25
+            return String(format: "%.2f,%.3f,%.3f,0.5,%.3f,0.9", t, 100 + 10 * sin(2 * .pi * 1.2 * t), sin(2 * .pi * 2 * t), 0.2 * cos(2 * .pi * 2 * t))
+        }).joined(separator: separator) + separator
+    }
+
+    @Test func windowsLineEndings() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try write(rows("t,ppg,acc_x,accuracy,acc_y,acc_z", separator: "\r\n"), directory)
+        let reference = try write("hr_bpm\r\n72\r\n73\r\n", directory, "hr.csv")
+        let recording = try CSVImporter(ppgRateHz: 25, accRateHz: 25).recording(path: path, referencePath: reference)
+        #expect(recording.ppg.sampleCount == 300 && recording.reference?.bpm == [72, 73])
+        // `accuracy` is not an accelerometer axis.
+        #expect(recording.metadata["acc_channels"] == "acc_x,acc_y,acc_z")
+    }
+
+    @Test func columnSelectedTwice() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try write(rows("t,ppg,acc_x,accuracy,acc_y,acc_z"), directory)
+        #expect(throws: RecordingError(path: path, .unsupported("column ppg is selected more than once"))) {
+            try CSVImporter(ppgRateHz: 25, accRateHz: 25, accColumns: ["ppg", "acc_y", "acc_z"]).recording(path: path)
+        }
+        #expect(throws: RecordingError.self) { try CSVImporter(ppgRateHz: 25, accRateHz: 25, ppgColumns: []).recording(path: path) }
+    }
+}

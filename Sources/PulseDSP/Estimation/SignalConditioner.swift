@@ -6,8 +6,9 @@ public enum Preprocessing: String, Sendable, CaseIterable {
 }
 
 /// Brings one group of channels (PPG or accelerometer) to the estimator's form: NaN gaps bridged by straight
-/// lines (the windows that hold them are reported invalid anyway), Butterworth band-pass at the source rate,
-/// then band-limited resampling to the analysis rate.
+/// lines (the windows that hold them are reported invalid anyway), each channel scaled to a peak magnitude
+/// of 1 (so that counts near Float's limits or denormal values neither overflow nor vanish; the estimator is
+/// scale-invariant), Butterworth band-pass at the source rate, then band-limited resampling to the analysis rate.
 public struct SignalConditioner: Sendable {
     public let sourceRateHz: Double
     public let targetRateHz: Double
@@ -30,7 +31,7 @@ public struct SignalConditioner: Sendable {
     /// Conditions every channel of a group.
     public func condition(_ channels: [[Float]]) -> [[Float]] {
         channels.map { channel in
-            let bridged = Self.bridgingGaps(channel)
+            let bridged = Self.scaledToUnitPeak(Self.bridgingGaps(channel))
             let filtered: [Float]
             switch preprocessing {
             case .zeroPhase:
@@ -41,6 +42,13 @@ public struct SignalConditioner: Sendable {
             }
             return resampler.resample(filtered)
         }
+    }
+
+    /// `signal` divided by its largest magnitude (computed in Double); an all-zero signal is returned as is.
+    static func scaledToUnitPeak(_ signal: [Float]) -> [Float] {
+        let peak = signal.reduce(0.0) { max($0, Double(abs($1))) }
+        guard peak > 0, peak.isFinite else { return signal }
+        return signal.map { Float(Double($0) / peak) }
     }
 
     /// `signal` with each run of NaN replaced by the straight line between its neighbours (or the nearest

@@ -18,17 +18,24 @@ public struct SpectralEstimator: HeartRateEstimator, Sendable {
 
     public var name: String { preprocessing == .causal ? "spectral-causal" : "spectral" }
 
-    /// Estimates every window of `recording`; windows that hold a NaN gap come back without an estimate.
-    /// - Throws: `RecordingError` for a recording that fails validation, `DSPError` when a sample rate is too
-    ///   low for the band-pass.
+    /// Estimates every window of `recording`; windows that hold a NaN gap or a flat PPG (every channel constant)
+    /// come back without an estimate.
+    /// - Throws: `RecordingError` for a recording that fails validation or whose sample rates cannot hold the
+    ///   band-pass (below twice its upper edge).
     public func estimate(_ recording: Recording, layout: WindowLayout) throws -> [WindowEstimate] {
         try recording.validate(source: recording.name, layout: layout)
+        let lowestRateHz = 2 * configuration.bandPassHighHz
+        for (field, rate) in [("fs_ppg", recording.ppg.sampleRateHz), ("fs_acc", recording.acc.sampleRateHz)] where rate <= lowestRateHz {
+            throw RecordingError(path: recording.name, .cannotEstimate(
+                "\(field) is \(rate) Hz, the spectral estimator needs more than \(lowestRateHz) Hz (twice its \(configuration.bandPassHighHz) Hz band edge)"))
+        }
         let rate = configuration.analysisRateHz
         let ppg = try SignalConditioner(sourceRateHz: recording.ppg.sampleRateHz, configuration: configuration, preprocessing: preprocessing)
             .condition(recording.ppg.channels)
         let acc = try SignalConditioner(sourceRateHz: recording.acc.sampleRateHz, configuration: configuration, preprocessing: preprocessing)
             .condition(recording.acc.channels)
-        let validity = recording.windowValidity(layout)
+        let flat = recording.flatPPGWindows(layout)
+        let validity = zip(recording.windowValidity(layout), flat).map { $0 && !$1 }
         let windowSamples = layout.samples(layout.windowSeconds, at: rate)
         let available = min(ppg[0].count, acc[0].count)
         let tracker = try SpectralTracker(configuration: configuration, windowSamples: windowSamples, shiftSeconds: layout.shiftSeconds)

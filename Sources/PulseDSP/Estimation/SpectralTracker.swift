@@ -94,13 +94,13 @@ public final class SpectralTracker {
     where C.Element == Float, C.Index == Int {
         var mean = [Float](repeating: 0, count: binCount)
         for channel in channels {
-            let count = Float(channel.count)
-            let average = channel.reduce(0, +) / count
-            let variance = channel.reduce(0) { $0 + ($1 - average) * ($1 - average) } / count
+            let count = Double(channel.count)
+            let average = channel.reduce(0.0) { $0 + Double($1) } / count
+            let variance = channel.reduce(0.0) { $0 + (Double($1) - average) * (Double($1) - average) } / count
             let scale = variance > 0 ? 1 / variance.squareRoot() : 1
             var index = channel.startIndex
             for n in 0..<segment.count {
-                segment[n] = (channel[index] - average) * scale * taper[n]
+                segment[n] = Float((Double(channel[index]) - average) * scale) * taper[n]
                 index += 1
             }
             segment.withUnsafeBufferPointer { s in power.withUnsafeMutableBufferPointer { fft.powerSpectrum(s, into: $0) } }

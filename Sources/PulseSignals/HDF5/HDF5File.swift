@@ -39,13 +39,28 @@ public final class HDF5File {
     /// - Throws: `RecordingError` when the file is missing, not HDF5 or unreadable.
     public static func open(_ path: String) throws -> HDF5File {
         try withLibrary {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue
-            else { throw RecordingError(path: path, .fileNotFound) }
+            try checkRegularReadableFile(path)
             guard H5Fis_hdf5(path) > 0 else { throw RecordingError(path: path, .notHDF5) }
             let id = H5Fopen(path, pulse_h5f_acc_rdonly(), pulse_h5p_default())
             guard id >= 0 else { throw RecordingError(path: path, .unreadable("libhdf5 could not open it")) }
             return HDF5File(path: path, id: id)
+        }
+    }
+
+    /// Throws unless `path` names an existing regular file that this process may read.
+    private static func checkRegularReadableFile(_ path: String) throws {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            if FileManager.default.fileExists(atPath: parent) && !FileManager.default.isExecutableFile(atPath: parent) {
+                throw RecordingError(path: path, .unreadable("permission denied on its folder"))
+            }
+            throw RecordingError(path: path, .fileNotFound)
+        }
+        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+            throw RecordingError(path: path, .unreadable("not a regular file"))
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw RecordingError(path: path, .unreadable("permission denied"))
         }
     }
 
@@ -79,18 +94,36 @@ public final class HDF5File {
                 throw RecordingError(path: path, .badShape(field: "/" + name, detail: "not numeric"))
             }
             let shape = try extent(of: dataset, name: name)
-            let count = shape.reduce(1, *)
+            let count = try elementCount(shape, name: name)
             var values = [Float](repeating: 0, count: count)
             if count > 0 {
                 let status = values.withUnsafeMutableBytes {
                     H5Dread(dataset, pulse_h5t_native_float(), pulse_h5s_all(), pulse_h5s_all(), pulse_h5p_default(),
                             $0.baseAddress)
                 }
-                guard status >= 0 else { throw RecordingError(path: path, .truncated("cannot read /\(name)")) }
+                guard status >= 0 else {
+                    throw RecordingError(path: path, .unreadable("/\(name) cannot be read: corrupt or truncated data, or a compression filter this libhdf5 lacks"))
+                }
             }
             return (shape, values)
         }
     }
+
+    /// The number of elements of `shape`, refused when it overflows or exceeds `maximumElements`.
+    private func elementCount(_ shape: [Int], name: String) throws -> Int {
+        var count = 1
+        for extent in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+            guard !overflow, product <= HDF5File.maximumElements else {
+                throw RecordingError(path: path, .badShape(field: "/" + name, detail: "\(shape) holds more than \(HDF5File.maximumElements) values"))
+            }
+            count = product
+        }
+        return count
+    }
+
+    /// The largest dataset read into memory: 2³⁰ values (4 GiB as Float32), days of multi-channel signals.
+    public static let maximumElements = 1 << 30
 
     private func extent(of dataset: hid_t, name: String) throws -> [Int] {
         let space = H5Dget_space(dataset)
@@ -126,6 +159,11 @@ public final class HDF5File {
             let attribute = H5Aopen(id, name, pulse_h5p_default())
             guard attribute >= 0 else { throw RecordingError(path: path, .unreadable("cannot open attribute \(name)")) }
             defer { H5Aclose(attribute) }
+            let space = H5Aget_space(attribute)
+            defer { H5Sclose(space) }
+            guard H5Sget_simple_extent_npoints(space) == 1 else {
+                throw RecordingError(path: path, .unsupported("attribute \(name) holds an array, expected one value"))
+            }
             let type = H5Aget_type(attribute)
             defer { H5Tclose(type) }
             switch H5Tget_class(type) {

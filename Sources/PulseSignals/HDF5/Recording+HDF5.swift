@@ -30,7 +30,8 @@ extension Recording {
         }
         var metadata: [String: String] = [:]
         for name in file.attributeNames() {
-            if case .text(let text)? = try file.attribute(name) { metadata[name] = text }
+            // Metadata is optional: attributes that are arrays or of other types are left out.
+            if case .text(let text)? = try? file.attribute(name) { metadata[name] = text }
         }
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         self.init(name: name, ppg: ppg, acc: acc, ecg: ecg, reference: reference, metadata: metadata)
@@ -69,10 +70,10 @@ extension HDF5File {
         }
     }
 
-    /// A required sample-rate attribute in Hz: positive and finite.
+    /// A required sample-rate attribute in Hz, within `Recording.sampleRateRangeHz`.
     fileprivate func sampleRate(_ name: String) throws -> Double {
         guard let value = try number(name) else { throw RecordingError(path: path, .missingAttribute(name)) }
-        guard value.isFinite, value > 0 else { throw RecordingError(path: path, .badSampleRate(field: name, value: value)) }
+        try Recording.checkSampleRate(value, field: name, source: path)
         return value
     }
 

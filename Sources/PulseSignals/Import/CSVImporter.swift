@@ -12,7 +12,8 @@ public struct CSVImporter: Sendable {
     public var accRateHz: Double
     /// PPG columns by header name; `nil` takes every column whose name starts with `ppg`, `bvp` or `pleth`.
     public var ppgColumns: [String]?
-    /// Accelerometer columns by header name; `nil` takes the columns named `acc*`, or else `ax`, `ay`, `az`.
+    /// Accelerometer columns by header name; `nil` takes the columns named like `acc_x`, `accel_y`, `az`,
+    /// `acc_z_g` (a prefix `a`, `acc`, `accel` or `accelerometer`, an axis, an optional unit).
     public var accColumns: [String]?
 
     public init(ppgRateHz: Double, accRateHz: Double, ppgColumns: [String]? = nil, accColumns: [String]? = nil) {
@@ -27,9 +28,8 @@ public struct CSVImporter: Sendable {
     /// - Throws: `RecordingError` naming the file and line for a malformed row, a missing column, a bad rate,
     ///   or any failure of `Recording.validate`.
     public func recording(path: String, referencePath: String? = nil, layout: WindowLayout = .standard) throws -> Recording {
-        for (field, rate) in [("fs_ppg (--fs-ppg)", ppgRateHz), ("fs_acc (--fs-acc)", accRateHz)] where !(rate.isFinite && rate > 0) {
-            throw RecordingError(path: path, .badSampleRate(field: field, value: rate))
-        }
+        try Recording.checkSampleRate(ppgRateHz, field: "fs_ppg (--fs-ppg)", source: path)
+        try Recording.checkSampleRate(accRateHz, field: "fs_acc (--fs-acc)", source: path)
         let lines = try Self.lines(path)
         guard let headerLine = lines.first(where: { !$0.text.isEmpty }) else {
             throw RecordingError(path: path, .malformedLine(line: 1, detail: "the file is empty, expected a header"))
@@ -39,7 +39,11 @@ public struct CSVImporter: Sendable {
             $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         }
         let ppgIndices = try columnIndices(ppgColumns, header: header, path: path, group: "PPG", automatic: Self.isPPGColumn)
-        let accIndices = try columnIndices(accColumns, header: header, path: path, group: "accelerometer", automatic: Self.isAccColumn(in: header))
+        let accIndices = try columnIndices(accColumns, header: header, path: path, group: "accelerometer", automatic: Self.isAccColumn)
+        let selected = ppgIndices + accIndices
+        if let twice = selected.first(where: { index in selected.filter { $0 == index }.count > 1 }) {
+            throw RecordingError(path: path, .unsupported("column \(header[twice]) is selected more than once"))
+        }
         var columns = [[Float]](repeating: [], count: header.count)
         for line in lines where line.number > headerLine.number && !line.text.isEmpty {
             let cells = line.text.split(separator: separator, omittingEmptySubsequences: false)
@@ -82,6 +86,7 @@ public struct CSVImporter: Sendable {
         _ names: [String]?, header: [String], path: String, group: String, automatic: (String) -> Bool
     ) throws -> [Int] {
         if let names {
+            guard !names.isEmpty else { throw RecordingError(path: path, .missingColumn("\(group) (the list of column names is empty)")) }
             return try names.map { name in
                 guard let index = header.firstIndex(of: name) else { throw RecordingError(path: path, .missingColumn(name)) }
                 return index
@@ -98,10 +103,14 @@ public struct CSVImporter: Sendable {
         name.hasPrefix("ppg") || name.hasPrefix("bvp") || name.hasPrefix("pleth")
     }
 
-    private static func isAccColumn(in header: [String]) -> (String) -> Bool {
-        let lowered = header.map { $0.lowercased() }
-        if lowered.contains(where: { $0.hasPrefix("acc") }) { return { $0.hasPrefix("acc") } }
-        return { ["ax", "ay", "az"].contains($0) }
+    private static func isAccColumn(_ name: String) -> Bool {
+        let letters = name.filter { $0.isLetter || $0.isNumber }
+        for prefix in ["accelerometer", "accel", "acc", "a"] where letters.hasPrefix(prefix) {
+            let rest = letters.dropFirst(prefix.count)
+            guard let axis = rest.first, "xyz".contains(axis) else { continue }
+            if ["", "g", "mg", "ms2", "counts", "raw"].contains(String(rest.dropFirst())) { return true }
+        }
+        return false
     }
 
     private static func lines(_ path: String) throws -> [(number: Int, text: String)] {
@@ -112,8 +121,9 @@ public struct CSVImporter: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw RecordingError(path: path, .unreadable("not UTF-8 text"))
         }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
-            ($0.offset + 1, $0.element.trimmingCharacters(in: CharacterSet(charactersIn: "\r")))
+        // "\r\n" is one Character in Swift, so lines are split on every kind of line break, not on "\n".
+        return text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated().map {
+            ($0.offset + 1, String($0.element))
         }
     }
 

@@ -16,6 +16,11 @@ public struct MATArray: Sendable, Equatable {
 public struct MATFile: Sendable {
     public let path: String
     public let variables: [String: MATArray]
+    /// Variables that were skipped, with what they are (`a cell array`, `complex`, ...).
+    public let skipped: [String: String]
+
+    /// The largest decompressed element accepted: 1 GiB, well above a day of six channels at 125 Hz.
+    public static let maximumElementBytes = 1 << 30
 
     /// Reads and parses the file at `path`.
     /// - Throws: `RecordingError` when the file is missing, not a MATLAB 5 file, or truncated.
@@ -41,12 +46,18 @@ public struct MATFile: Sendable {
         }
         var parser = MATElementParser(path: path)
         variables = try parser.variables(in: bytes[128...], compressed: true)
+        skipped = parser.skipped
     }
 
     /// The variable `name`.
     /// - Throws: `RecordingError.Reason.missingVariable` when the file has no numeric variable of that name.
     public func variable(_ name: String) throws -> MATArray {
-        guard let array = variables[name] else { throw RecordingError(path: path, .missingVariable(name)) }
+        guard let array = variables[name] else {
+            if let kind = skipped[name] {
+                throw RecordingError(path: path, .unsupported("variable \(name) is \(kind), a real numeric array is needed"))
+            }
+            throw RecordingError(path: path, .missingVariable(name))
+        }
         return array
     }
 }
@@ -54,6 +65,9 @@ public struct MATFile: Sendable {
 /// Walks MATLAB 5 data elements (tag + data, padded to 8 bytes) and decodes `miMATRIX` elements.
 private struct MATElementParser {
     let path: String
+    var skipped: [String: String] = [:]
+
+    init(path: String) { self.path = path }
 
     private enum DataType: UInt32 {
         case int8 = 1, uint8, int16, uint16, int32, uint32, single, double = 9, int64 = 12, uint64, matrix, compressed
@@ -75,7 +89,10 @@ private struct MATElementParser {
                 let inflated = try inflate(element.payload)
                 try result.merge(variables(in: inflated[...], compressed: false)) { $1 }
             case .matrix:
-                if let (name, array) = try matrix(element.payload) { result[name] = array }
+                switch try matrix(element.payload) {
+                case .numeric(let name, let array): result[name] = array
+                case .skipped(let name, let kind): skipped[name] = kind
+                }
             default:
                 continue
             }
@@ -105,8 +122,17 @@ private struct MATElementParser {
         return (Element(type: first, payload: bytes[start..<(start + size)]), min(start + size + padding, bytes.endIndex))
     }
 
-    /// Decodes one `miMATRIX` element; returns `nil` for classes that are not real numeric arrays.
-    private func matrix(_ payload: ArraySlice<UInt8>) throws -> (String, MATArray)? {
+    private enum Matrix {
+        case numeric(String, MATArray)
+        case skipped(String, String)
+    }
+
+    private static let classNames: [UInt32: String] = [
+        1: "a cell array", 2: "a struct", 3: "an object", 4: "a character array", 5: "a sparse matrix",
+    ]
+
+    /// Decodes one `miMATRIX` element: a real numeric array, or the name and kind of a skipped one.
+    private func matrix(_ payload: ArraySlice<UInt8>) throws -> Matrix {
         var offset = payload.startIndex
         var parts: [Element] = []
         while offset < payload.endIndex && parts.count < 4 {
@@ -119,17 +145,27 @@ private struct MATElementParser {
         }
         let flags = readUInt32(parts[0].payload, parts[0].payload.startIndex)
         let arrayClass = flags & 0xFF
-        let isComplex = flags & 0x0800 != 0
-        guard (6...15).contains(arrayClass), !isComplex else { return nil }
-        let dimensions = try decode(parts[1]).map { Int($0) }
         let name = String(decoding: parts[2].payload, as: UTF8.self)
+        guard (6...15).contains(arrayClass) else { return .skipped(name, Self.classNames[arrayClass] ?? "of MATLAB class \(arrayClass)") }
+        guard flags & 0x0800 == 0 else { return .skipped(name, "complex") }
+        let dimensions = try decode(parts[1]).map { value -> Int in
+            guard value.isFinite, value >= 0, value <= Double(Int32.max) else {
+                throw RecordingError(path: path, .unsupported("variable \(name) has an impossible dimension \(value)"))
+            }
+            return Int(value)
+        }
         guard parts.count == 4 else { throw RecordingError(path: path, .truncated("variable \(name) has no data")) }
         let values = try decode(parts[3])
-        let expected = dimensions.reduce(1, *)
+        var expected = 1
+        for extent in dimensions {
+            let (product, overflow) = expected.multipliedReportingOverflow(by: extent)
+            guard !overflow else { throw RecordingError(path: path, .unsupported("variable \(name) has dimensions \(dimensions) too large to hold")) }
+            expected = product
+        }
         guard values.count == expected else {
             throw RecordingError(path: path, .truncated("variable \(name) holds \(values.count) of \(expected) values"))
         }
-        return (name, MATArray(dimensions: dimensions, values: values))
+        return .numeric(name, MATArray(dimensions: dimensions, values: values))
     }
 
     /// The numbers of a numeric element, converted to Double.
@@ -167,7 +203,12 @@ private struct MATElementParser {
             stream.next_in = inputBuffer.baseAddress
             stream.avail_in = uInt(inputBuffer.count)
             while status != Z_STREAM_END {
-                if Int(stream.total_out) == output.count { output.append(contentsOf: repeatElement(0, count: output.count)) }
+                if Int(stream.total_out) == output.count {
+                    guard output.count < MATFile.maximumElementBytes else {
+                        throw RecordingError(path: path, .unsupported("a compressed element inflates beyond \(MATFile.maximumElementBytes) bytes"))
+                    }
+                    output.append(contentsOf: repeatElement(0, count: min(output.count, MATFile.maximumElementBytes - output.count)))
+                }
                 let produced = Int(stream.total_out)
                 status = output.withUnsafeMutableBufferPointer { outputBuffer in
                     stream.next_out = outputBuffer.baseAddress! + produced

@@ -20,9 +20,10 @@ public enum SPC2015Importer {
     /// - Throws: `RecordingError` when the folder is missing, holds no SPC 2015 file, or a reference is missing.
     public static func pairs(in directory: String) throws -> [Pair] {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
             throw RecordingError(path: directory, .fileNotFound)
         }
+        guard isDirectory.boolValue else { throw RecordingError(path: directory, .notAFolder) }
         let root = URL(fileURLWithPath: directory)
         let files = (FileManager.default.enumerator(atPath: directory)?.compactMap { $0 as? String } ?? [])
             .filter { $0.hasSuffix(".mat") }
@@ -52,6 +53,9 @@ public enum SPC2015Importer {
             throw RecordingError(path: pair.signalPath, .badShape(field: "sig", detail: "expected 6 x N, got \(signal.dimensions)"))
         }
         let reference = try MATFile(path: pair.referencePath).variable("BPM0")
+        guard reference.dimensions.filter({ $0 != 1 }).count <= 1 else {
+            throw RecordingError(path: pair.referencePath, .badShape(field: "BPM0", detail: "expected one label per window, got \(reference.dimensions)"))
+        }
         let count = signal.dimensions[1]
         let row = { (r: Int) in (0..<count).map { Float(signal[r, $0]) } }
         let parts = pair.name.split(separator: "_").map(String.init)

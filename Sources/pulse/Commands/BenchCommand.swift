@@ -19,10 +19,14 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    func validate() throws {
+        guard seconds.isFinite, seconds > 0 else { throw ValidationError("--seconds must be a positive number of seconds") }
+    }
+
     func run() throws {
         let estimator = estimator.makeEstimator()
-        let recordings = try RecordingPaths.expand(paths).map { try Recording(hdf5Path: $0) }
-        _ = try recordings.map { try estimator.estimate($0, layout: .standard) }  // warm-up: plans, caches
+        let paths = try RecordingPaths.expand(paths)
+        let recordings = try paths.map { try RecordingPaths.estimate(estimator, path: $0).0 }  // also warms up plans
         var windows = 0
         var rounds = 0
         let cpuStart = cpuSeconds()

@@ -22,18 +22,14 @@ struct EstimateCommand: ParsableCommand {
 
     func run() throws {
         let estimator = estimator.makeEstimator()
-        var results: [(Recording, [WindowEstimate])] = []
-        for path in try RecordingPaths.expand(files) {
-            let recording = try Recording(hdf5Path: path)
-            results.append((recording, try estimator.estimate(recording, layout: .standard)))
+        let results = try RecordingPaths.expand(files).map { try RecordingPaths.estimate(estimator, path: $0) }
+        if let plot {
+            try RecordingPaths.write(SVGPlot.timeline(results.map { ($0.0.name, $0.1) }), to: plot)
         }
         switch format {
         case .table: print(EstimateReport.table(results), terminator: "")
         case .csv: print(EstimateReport.csv(results), terminator: "")
         case .json: print(try EstimateReport.json(results, method: estimator.name))
-        }
-        if let plot {
-            try SVGPlot.timeline(results.map { ($0.0.name, $0.1) }).write(toFile: plot, atomically: true, encoding: .utf8)
         }
     }
 }

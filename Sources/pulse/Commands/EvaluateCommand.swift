@@ -22,11 +22,12 @@ struct EvaluateCommand: ParsableCommand {
         var rows: [EvaluationReport.Row] = []
         var seconds = 0.0
         for (index, path) in files.enumerated() {
-            let recording = try Recording(hdf5Path: path)
-            progress.update(index, detail: recording.name)
+            progress.update(index, detail: URL(fileURLWithPath: path).lastPathComponent)
             let clock = ContinuousClock()
-            var estimates: [WindowEstimate] = []
-            let elapsed = try clock.measure { estimates = try estimator.estimate(recording, layout: .standard) }
+            var result: (recording: Recording, estimates: [WindowEstimate])?
+            let elapsed = try clock.measure { result = try RecordingPaths.estimate(estimator, path: path) }
+            guard let (recording, estimates) = result else { continue }
+            guard estimates.contains(where: { $0.referenceBpm != nil }) else { throw RecordingError(path: path, .noReference) }
             seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             rows.append(.init(name: recording.name, estimates: estimates))
         }

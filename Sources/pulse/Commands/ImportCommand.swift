@@ -17,7 +17,15 @@ struct ImportCommand: ParsableCommand {
         var force = false
 
         func write(_ recording: Recording) throws -> String {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw RecordingError(path: out, .notAFolder)
+            }
+            do {
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            } catch {
+                throw RecordingError(path: out, .writeFailed("the folder cannot be created"))
+            }
             let path = URL(fileURLWithPath: out).appendingPathComponent(recording.name + ".h5").path
             if FileManager.default.fileExists(atPath: path) && !force { throw RecordingError(path: path, .exists) }
             try recording.writeHDF5(to: path)
