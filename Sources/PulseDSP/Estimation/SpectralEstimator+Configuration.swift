@@ -21,12 +21,18 @@ extension SpectralEstimator {
         public var motionPeakShare = 0.5
         /// …over this half-width around each peak (BPM)…
         public var motionMaskHalfWidthBpm = 6.0
-        /// …by setting the evidence there to this neutral level (share of the strongest unmasked evidence).
+        /// …by setting the evidence there to this neutral level (share of the strongest evidence in the band).
         public var maskedEvidence = 0.4
         /// Floor added to the evidence before its logarithm, so that no rate is ever ruled out.
         public var evidenceFloor = 0.3
-        /// Standard deviation of the heart-rate change from one window to the next (BPM per shift).
-        public var transitionSigmaBpm = 4.0
+        /// Standard deviation of a rise of the heart rate from one window to the next (BPM per shift)…
+        public var riseSigmaBpm = 6.0
+        /// …and of a fall, smaller: the heart speeds up at the onset of effort faster than it slows down after.
+        public var fallSigmaBpm = 3.0
+        /// Below this rate (BPM) a mild prior penalises the tracker's belief…
+        public var lowRatePriorBpm = 50.0
+        /// …by this many nats per BPM below it, in every window (0 switches the prior off, e.g. for sleep).
+        public var lowRatePriorNatsPerBpm = 0.03
         /// Log-cost of jumping to any rate, which lets the tracker recover when lost (nats).
         public var jumpCost = 30.0
         /// Half-width of the band whose share of the tracker's belief is the confidence (BPM).

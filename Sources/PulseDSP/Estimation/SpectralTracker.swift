@@ -9,11 +9,12 @@ import PulseSignals
 ///    by the standard deviation, computed for PPG (`Sp`) and accelerometer (`Sa`).
 /// 2. Wiener gain over the last `m` windows: `G = P̄ / (P̄ + Ā)` with `P̄`, `Ā` the means of `Sp`, `Sa`;
 ///    evidence `E = Sp · G^γ`.
-/// 3. Motion mask: around every local maximum of `Sa` holding at least `ρ · max Sa`, evidence within `±w` BPM is
-///    replaced by a neutral level; `E` is scaled to a maximum of 1 elsewhere.
-/// 4. Viterbi over rates `h` in `[min, max]`: `D_t(h) = log(E(h) + ε) + max( max_h' D_{t−1}(h') − (h − h')² / 2σ²,
-///    max_h' D_{t−1}(h') − J )`. The estimate is the arg-max of `D_t`, refined by a parabola through its
-///    neighbours; the confidence is the share of `exp(D_t)` within `±c` BPM of it.
+/// 3. Motion mask: `E` is scaled by its maximum over the band, then, around every local maximum of `Sa` holding at
+///    least `ρ · max Sa`, evidence within `±w` BPM is replaced by a neutral level `η`.
+/// 4. Viterbi over rates `h` in `[min, max]`: `D_t(h) = log(E(h) + ε) − λ · max(0, h_low − h)
+///    + max( max_h' D_{t−1}(h') − (h − h')² / 2σ², max_h' D_{t−1}(h') − J )`, with `σ = σ_rise` for `h ≥ h'` and
+///    `σ_fall` otherwise. The estimate is the arg-max of `D_t`, refined by a parabola through its neighbours; the
+///    confidence is the share of `exp(D_t)` within `±c` BPM of it.
 public final class SpectralTracker {
     public let configuration: SpectralEstimator.Configuration
     private let fft: RealFFT
@@ -22,8 +23,14 @@ public final class SpectralTracker {
     private let binCount: Int
     private let binBpm: Double
     private let historyLength: Int
-    private let transitionReach: Int
-    private let transitionPenalty: [Double]
+    /// How many bins a rise or a fall can span before a jump is cheaper.
+    private let riseReach: Int
+    private let fallReach: Int
+    /// Transition cost by distance in bins, for rises and for falls.
+    private let risePenalty: [Double]
+    private let fallPenalty: [Double]
+    /// The low-rate prior of each bin (nats, ≤ 0).
+    private let prior: [Double]
 
     private var ppgHistory: [[Float]] = []
     private var accHistory: [[Float]] = []
@@ -51,13 +58,20 @@ public final class SpectralTracker {
         let binCount = lastBin - firstBin + 1
         self.binCount = binCount
         historyLength = max(1, Int((configuration.wienerAverageSeconds / shiftSeconds).rounded()))
-        // Beyond this distance a jump is cheaper than a transition, so the search can stop there.
-        let reachBpm = (2 * configuration.jumpCost).squareRoot() * configuration.transitionSigmaBpm
-        let transitionReach = min(binCount - 1, Int((reachBpm / binBpm).rounded(.up)))
-        self.transitionReach = transitionReach
-        transitionPenalty = (0...transitionReach).map { distance in
-            let bpm = Double(distance) * binBpm
-            return 0.5 * (bpm / configuration.transitionSigmaBpm) * (bpm / configuration.transitionSigmaBpm)
+        // Beyond √(2J) σ a jump is cheaper than a step, so the search for the best predecessor can stop there.
+        func reach(_ sigma: Double) -> Int {
+            min(binCount - 1, Int(((2 * configuration.jumpCost).squareRoot() * sigma / binBpm).rounded(.up)))
+        }
+        func penalties(_ sigma: Double, _ reach: Int) -> [Double] {
+            (0...reach).map { distance in 0.5 * (Double(distance) * binBpm / sigma) * (Double(distance) * binBpm / sigma) }
+        }
+        riseReach = reach(configuration.riseSigmaBpm)
+        fallReach = reach(configuration.fallSigmaBpm)
+        risePenalty = penalties(configuration.riseSigmaBpm, riseReach)
+        fallPenalty = penalties(configuration.fallSigmaBpm, fallReach)
+        let firstBin = self.firstBin
+        prior = (0..<binCount).map { k in
+            -configuration.lowRatePriorNatsPerBpm * max(0, configuration.lowRatePriorBpm - Double(firstBin + k) * binBpm)
         }
         power = [Float](repeating: 0, count: fft.binCount)
         segment = [Float](repeating: 0, count: windowSamples)
@@ -137,8 +151,7 @@ public final class SpectralTracker {
                 for j in max(0, k - reach)...min(binCount - 1, k + reach) { masked[j] = true }
             }
         }
-        var strongest = 0.0
-        for k in 0..<binCount where !masked[k] { strongest = max(strongest, evidence[k]) }
+        let strongest = evidence.max() ?? 0
         for k in 0..<binCount {
             evidence[k] = masked[k] ? c.maskedEvidence : (strongest > 0 ? evidence[k] / strongest : 0)
         }
@@ -148,13 +161,15 @@ public final class SpectralTracker {
     /// One step of the max-product recursion, normalised so that its maximum is 0.
     private func viterbiStep(_ evidence: [Double]) -> [Double] {
         let c = configuration
-        var next = evidence.map { log($0 + c.evidenceFloor) }
+        var next = (0..<binCount).map { log(evidence[$0] + c.evidenceFloor) + prior[$0] }
         if let previous = scores {
             let jump = (previous.max() ?? 0) - c.jumpCost
             for k in 0..<binCount {
                 var best = jump
-                for j in max(0, k - transitionReach)...min(binCount - 1, k + transitionReach) {
-                    best = max(best, previous[j] - transitionPenalty[abs(k - j)])
+                // From j ≤ k the rate rose by k − j bins; from j > k it fell by j − k.
+                for j in max(0, k - riseReach)...k { best = max(best, previous[j] - risePenalty[k - j]) }
+                if k + 1 < binCount {
+                    for j in (k + 1)...min(binCount - 1, k + fallReach) { best = max(best, previous[j] - fallPenalty[j - k]) }
                 }
                 next[k] += best
             }
