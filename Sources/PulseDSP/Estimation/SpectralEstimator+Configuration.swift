@@ -17,7 +17,12 @@ extension SpectralEstimator {
         public var wienerAverageSeconds = 6.0
         /// Exponent of the Wiener gain `Ppg / (Ppg + Acc)`: above 1 it suppresses motion harder.
         public var wienerExponent = 3.0
-        /// Accelerometer peaks at least this share of the strongest one are masked in the PPG spectrum…
+        /// Flatness (mean over maximum in the rate band) of the accelerometer spectrum at which it counts fully as
+        /// motion, and at which it counts as sensor noise only (a wrist at rest); the accelerometer's weight falls
+        /// linearly from 1 to 0 between them. Flatness has no unit, so it holds for any device's scale.
+        public var motionFlatnessRange = 0.2...0.4
+        /// Accelerometer peaks whose weighted height reaches this share of a full-weight peak are masked in the
+        /// PPG spectrum…
         public var motionPeakShare = 0.5
         /// …over this half-width around each peak (BPM)…
         public var motionMaskHalfWidthBpm = 6.0

@@ -7,11 +7,13 @@ import PulseSignals
 /// For window `t` with PPG channels `p_c` and accelerometer axes `a_c` (each `L` samples):
 /// 1. Spectra: `S(f) = mean_c |FFT(hann · z(x_c))|² / max_band |…|²`, where `z` removes the mean and divides
 ///    by the standard deviation, computed for PPG (`Sp`) and accelerometer (`Sa`).
-/// 2. Wiener gain over the last `m` windows: `G = P̄ / (P̄ + Ā)` with `P̄`, `Ā` the means of `Sp`, `Sa`;
+/// 2. Motion weight: `Sa` is multiplied by `μ = clamp((φ₁ − φ) / (φ₁ − φ₀), 0, 1)`, where the flatness `φ` is the
+///    mean of `Sa` over its maximum in the band; a flat spectrum is sensor noise (a wrist at rest), not motion.
+/// 3. Wiener gain over the last `m` windows: `G = P̄ / (P̄ + Ā)` with `P̄`, `Ā` the means of `Sp`, `μ·Sa`;
 ///    evidence `E = Sp · G^γ`.
-/// 3. Motion mask: `E` is scaled by its maximum over the band, then, around every local maximum of `Sa` holding at
-///    least `ρ · max Sa`, evidence within `±w` BPM is replaced by a neutral level `η`.
-/// 4. Viterbi over rates `h` in `[min, max]`: `D_t(h) = log(E(h) + ε) − λ · max(0, h_low − h)
+/// 4. Motion mask: `E` is scaled by its maximum over the band, then, around every local maximum of `μ·Sa` of at
+///    least `ρ`, evidence within `±w` BPM is replaced by a neutral level `η`.
+/// 5. Viterbi over rates `h` in `[min, max]`: `D_t(h) = log(E(h) + ε) − λ · max(0, h_low − h)
 ///    + max( max_h' D_{t−1}(h') − (h − h')² / 2σ², max_h' D_{t−1}(h') − J )`, with `σ = σ_rise` for `h ≥ h'` and
 ///    `σ_fall` otherwise. The estimate is the arg-max of `D_t`, refined by a parabola through its neighbours; the
 ///    confidence is the share of `exp(D_t)` within `±c` BPM of it.
@@ -89,7 +91,7 @@ public final class SpectralTracker {
     public func step<C: RandomAccessCollection>(ppg: [C], acc: [C]) -> (bpm: Double, confidence: Double)
     where C.Element == Float, C.Index == Int {
         let ppgSpectrum = normalisedSpectrum(ppg)
-        let accSpectrum = normalisedSpectrum(acc)
+        let accSpectrum = motionWeighted(normalisedSpectrum(acc))
         append(ppgSpectrum, to: &ppgHistory)
         append(accSpectrum, to: &accHistory)
         let evidence = motionWeightedEvidence(ppgSpectrum, accSpectrum)
@@ -128,6 +130,16 @@ public final class SpectralTracker {
         return mean
     }
 
+    /// The accelerometer spectrum scaled by how much it looks like motion rather than sensor noise.
+    private func motionWeighted(_ spectrum: [Float]) -> [Float] {
+        let peak = spectrum.max() ?? 0
+        guard peak > 0 else { return spectrum }
+        let flatness = Double(spectrum.reduce(0, +)) / Double(spectrum.count) / Double(peak)
+        let range = configuration.motionFlatnessRange
+        let weight = Float(min(1, max(0, (range.upperBound - flatness) / (range.upperBound - range.lowerBound))))
+        return spectrum.map { $0 * weight }
+    }
+
     /// Evidence for each rate: the PPG spectrum under the Wiener gain, with strong motion peaks masked.
     private func motionWeightedEvidence(_ ppg: [Float], _ acc: [Float]) -> [Double] {
         let c = configuration
@@ -144,10 +156,9 @@ public final class SpectralTracker {
             evidence[k] = Double(ppg[k]) * pow(gain, c.wienerExponent)
         }
         var masked = [Bool](repeating: false, count: binCount)
-        let accPeak = acc.max() ?? 0
         let reach = Int((c.motionMaskHalfWidthBpm / binBpm).rounded(.down))
         if binCount >= 3 {
-            for k in 1..<(binCount - 1) where acc[k] > acc[k - 1] && acc[k] >= acc[k + 1] && Double(acc[k]) >= c.motionPeakShare * Double(accPeak) {
+            for k in 1..<(binCount - 1) where acc[k] > acc[k - 1] && acc[k] >= acc[k + 1] && Double(acc[k]) >= c.motionPeakShare {
                 for j in max(0, k - reach)...min(binCount - 1, k + reach) { masked[j] = true }
             }
         }
