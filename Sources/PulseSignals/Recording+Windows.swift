@@ -35,14 +35,15 @@ extension Recording {
     }
 
     private func markGap(at sample: Int, in valid: inout [Bool], layout: WindowLayout, rate: Double, windowSamples: Int) {
-        let shift = layout.samples(layout.shiftSeconds, at: rate)
-        guard shift > 0 else { return }
-        // Window k holds samples [k * shift, k * shift + windowSamples).
-        let first = max(0, (sample - windowSamples) / shift)
-        let last = min(valid.count - 1, sample / shift)
+        let shift = layout.shiftSeconds * rate
+        guard shift >= 1, !valid.isEmpty else { return }
+        // Window k holds samples [start(k), start(k) + windowSamples); look one window beyond each rough bound.
+        let first = max(0, Int((Double(sample - windowSamples) / shift).rounded(.down)))
+        let last = min(valid.count - 1, Int((Double(sample) / shift).rounded(.down)) + 1)
         guard first <= last else { return }
-        for k in first...last where sample >= k * shift && sample < k * shift + windowSamples {
-            valid[k] = false
+        for k in first...last {
+            let start = layout.startSample(ofWindow: k, at: rate)
+            if sample >= start && sample < start + windowSamples { valid[k] = false }
         }
     }
 }

@@ -11,25 +11,22 @@ public struct WindowLayout: Sendable, Equatable, Codable {
         self.shiftSeconds = shiftSeconds
     }
 
-    /// Number of whole windows in `durationSeconds`: `floor((duration - window) / shift) + 1`, or 0.
-    public func windowCount(durationSeconds: Double) -> Int {
-        guard durationSeconds >= windowSeconds, shiftSeconds > 0 else { return 0 }
-        // The small tolerance keeps a duration of exactly k shifts from losing a window to rounding.
-        return Int(((durationSeconds - windowSeconds) / shiftSeconds + 1e-9).rounded(.down)) + 1
-    }
-
-    /// Number of whole windows in a group of `sampleCount` samples at `sampleRateHz`, counted in samples
-    /// so that window `k` is `[k * shift * fs, k * shift * fs + window * fs)` exactly.
+    /// Number of whole windows in a group of `sampleCount` samples at `sampleRateHz`: the windows `k` with
+    /// `startSample(ofWindow: k) + round(window · fs) ≤ sampleCount`.
     public func windowCount(sampleCount: Int, sampleRateHz: Double) -> Int {
         let windowSamples = samples(windowSeconds, at: sampleRateHz)
-        let shiftSamples = samples(shiftSeconds, at: sampleRateHz)
-        guard windowSamples > 0, shiftSamples > 0, sampleCount >= windowSamples else { return 0 }
-        return (sampleCount - windowSamples) / shiftSamples + 1
+        let shift = shiftSeconds * sampleRateHz
+        guard windowSamples > 0, shift >= 1, sampleCount >= windowSamples else { return 0 }
+        var last = Int((Double(sampleCount - windowSamples) / shift).rounded(.down))
+        while last > 0 && startSample(ofWindow: last, at: sampleRateHz) + windowSamples > sampleCount { last -= 1 }
+        while startSample(ofWindow: last + 1, at: sampleRateHz) + windowSamples <= sampleCount { last += 1 }
+        return last + 1
     }
 
-    /// First sample of window `index` at `sampleRateHz`.
+    /// First sample of window `index` at `sampleRateHz`: `round(index · shift · fs)`, so that windows stay on
+    /// time at rates where a shift is not a whole number of samples.
     public func startSample(ofWindow index: Int, at sampleRateHz: Double) -> Int {
-        index * samples(shiftSeconds, at: sampleRateHz)
+        Int((Double(index) * shiftSeconds * sampleRateHz).rounded())
     }
 
     /// Time of the end of window `index`, in seconds from the start of the recording.

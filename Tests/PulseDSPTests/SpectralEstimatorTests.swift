@@ -47,9 +47,16 @@ import Testing
         for estimate in estimates where estimate.isValid { #expect(abs((estimate.bpm ?? 0) - 80) < 2) }
     }
 
-    @Test func bridgingGapsDrawsStraightLines() {
-        let bridged = SignalConditioner.bridgingGaps([.nan, 1, 2, .nan, .nan, 5, .nan])
-        #expect(bridged == [1, 1, 2, 3, 4, 5, 5])
+    @Test func bridgingGaps() {
+        #expect(SignalConditioner.bridgingGaps([.nan, 1, 2, .nan, .nan, 5, .nan], causal: false) == [1, 1, 2, 3, 4, 5, 5])
+        #expect(SignalConditioner.bridgingGaps([.nan, 1, 2, .nan, .nan, 5, .nan], causal: true) == [1, 1, 2, 2, 2, 5, 5])
+        #expect(SignalConditioner.bridgingGaps([.nan, .nan], causal: true) == [0, 0])
+    }
+
+    @Test func scalingIsAnExactPowerOfTwo() {
+        let expected: [Float] = [0, 3000, -6000, 1500].map { $0 / 2048 }
+        #expect(SignalConditioner.scaledByLeadingMagnitude([0, 3000, -6000, 1500]) == expected)
+        #expect(SignalConditioner.scaledByLeadingMagnitude([1e-40, 2e-40]).allSatisfy { $0.isNormal })
     }
 
     @Test func rateTooLowForTheBandIsAnError() {

@@ -8,7 +8,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var recording = SyntheticRecording.make(name: "roundtrip", ppgRateHz: 64, accRateHz: 32)
-        recording.ecg = SignalGroup(channels: [recording.ppg.channels[0]], sampleRateHz: 64)
+        recording.ecg = SignalGroup(channels: [Array(recording.ppg.channels[0].prefix(5000))], sampleRateHz: 125)
         let path = directory.path("roundtrip.h5")
         try recording.writeHDF5(to: path)
         let read = try Recording(hdf5Path: path)

@@ -48,6 +48,15 @@ import Testing
         #expect(invalid == [7, 8, 9, 10])
     }
 
+    @Test func gapAtARateWithFractionalShift() {
+        // 600 s at 51.2 Hz with one NaN at 501.0 s (sample 25651.2 → 25651): windows whose [2k, 2k + 8) s holds it.
+        var recording = SyntheticRecording.make(seconds: 600, ppgRateHz: 51.2, accRateHz: 51.2)
+        recording.ppg.channels[0][25651] = .nan
+        let validity = recording.windowValidity()
+        #expect(validity.count == 297)
+        #expect(validity.indices.filter { !validity[$0] } == [247, 248, 249, 250])
+    }
+
     @Test func channelsOfUnequalLength() {
         var recording = SyntheticRecording.make()
         recording.ppg.channels[1].removeLast(10)
@@ -59,7 +68,11 @@ import Testing
         #expect(layout.windowCount(sampleCount: 37937, sampleRateHz: 125) == 148)
         #expect(layout.windowCount(sampleCount: 999, sampleRateHz: 125) == 0)
         #expect(layout.windowCount(sampleCount: 1000, sampleRateHz: 125) == 1)
-        #expect(layout.windowCount(durationSeconds: 10) == 2)
+        #expect(layout.windowCount(sampleCount: 1250, sampleRateHz: 125) == 2)
+        // 51.2 Hz: a shift is 102.4 samples; starts are rounded per window, never accumulated.
+        #expect(layout.windowCount(sampleCount: 30720, sampleRateHz: 51.2) == 297)
+        #expect(layout.startSample(ofWindow: 246, at: 51.2) == 25190)
+        #expect(layout.startSample(ofWindow: 296, at: 51.2) == 30310)
         #expect(layout.endSeconds(ofWindow: 3) == 14)
     }
 }

@@ -27,7 +27,7 @@ public enum SyntheticRecording {
                 return Float(Double(axis) * 0.1 + sin(2 * .pi * motionHz * t + Double(axis)) + 0.02 * generator.nextSigned())
             }
         }
-        let windows = WindowLayout.standard.windowCount(durationSeconds: seconds)
+        let windows = WindowLayout.standard.windowCount(sampleCount: ppgCount, sampleRateHz: ppgRateHz)
         return Recording(
             name: name,
             ppg: SignalGroup(channels: ppg, sampleRateHz: ppgRateHz),

@@ -1,14 +1,16 @@
-/// How the estimator's band-pass runs: both directions over the whole recording (no delay, offline only),
-/// or forward only, as a stream must.
+/// How the estimator's preprocessing runs: zero-phase band-pass and interpolated gaps over the whole recording
+/// (offline only), or forward-only filtering and held gaps, as a stream must.
 public enum Preprocessing: String, Sendable, CaseIterable {
     case zeroPhase
     case causal
 }
 
-/// Brings one group of channels (PPG or accelerometer) to the estimator's form: NaN gaps bridged by straight
-/// lines (the windows that hold them are reported invalid anyway), each channel scaled to a peak magnitude
-/// of 1 (so that counts near Float's limits or denormal values neither overflow nor vanish; the estimator is
+/// Brings one group of channels (PPG or accelerometer) to the estimator's form: NaN gaps bridged (the windows
+/// that hold them are reported invalid anyway), each channel scaled by a power of two (the estimator is
 /// scale-invariant), Butterworth band-pass at the source rate, then band-limited resampling to the analysis rate.
+///
+/// With `.causal` preprocessing, bridging and filtering use no later sample; only the resampler looks ahead,
+/// by its half-width (`Resampler.zeroCrossings` lobes: under 0.3 s at 25 Hz), which a stream pays as latency.
 public struct SignalConditioner: Sendable {
     public let sourceRateHz: Double
     public let targetRateHz: Double
@@ -31,29 +33,32 @@ public struct SignalConditioner: Sendable {
     /// Conditions every channel of a group.
     public func condition(_ channels: [[Float]]) -> [[Float]] {
         channels.map { channel in
-            let bridged = Self.scaledToUnitPeak(Self.bridgingGaps(channel))
+            let prepared = Self.scaledByLeadingMagnitude(Self.bridgingGaps(channel, causal: preprocessing == .causal))
             let filtered: [Float]
             switch preprocessing {
             case .zeroPhase:
-                filtered = filter.filtfilt(bridged)
+                filtered = filter.filtfilt(prepared)
             case .causal:
                 var causal = CausalFilter(filter)
-                filtered = causal.process(bridged)
+                filtered = causal.process(prepared)
             }
             return resampler.resample(filtered)
         }
     }
 
-    /// `signal` divided by its largest magnitude (computed in Double); an all-zero signal is returned as is.
-    static func scaledToUnitPeak(_ signal: [Float]) -> [Float] {
-        let peak = signal.reduce(0.0) { max($0, Double(abs($1))) }
-        guard peak > 0, peak.isFinite else { return signal }
-        return signal.map { Float(Double($0) / peak) }
+    /// `signal` times the power of two that brings its first finite, non-zero sample into [1, 2): exact in
+    /// floating point, known from the first sample on (so a stream can do the same), and enough to keep counts
+    /// near Float's limits or denormal values from overflowing or vanishing in the filters.
+    public static func scaledByLeadingMagnitude(_ signal: [Float]) -> [Float] {
+        guard let leading = signal.first(where: { $0.isFinite && $0 != 0 }) else { return signal }
+        let scale = Double(sign: .plus, exponent: -Double(leading).exponent, significand: 1)
+        return signal.map { Float(Double($0) * scale) }
     }
 
-    /// `signal` with each run of NaN replaced by the straight line between its neighbours (or the nearest
-    /// value at either end; zeros when the whole signal is NaN).
-    public static func bridgingGaps(_ signal: [Float]) -> [Float] {
+    /// `signal` with each run of NaN bridged. Offline (`causal == false`) a gap becomes the straight line between
+    /// its neighbours; causally it holds the last value before it, as a stream must. A gap at the start takes the
+    /// first value after it (a stream simply starts there); an all-NaN signal becomes zeros.
+    public static func bridgingGaps(_ signal: [Float], causal: Bool) -> [Float] {
         guard signal.contains(where: { $0.isNaN }) else { return signal }
         var result = signal
         var index = 0
@@ -65,10 +70,10 @@ public struct SignalConditioner: Sendable {
             let after: Float? = index < result.count ? result[index] : nil
             for i in start..<index {
                 switch (before, after) {
-                case let (b?, a?):
+                case let (b?, a?) where !causal:
                     let fraction = Float(i - start + 1) / Float(index - start + 1)
                     result[i] = b + (a - b) * fraction
-                case let (b?, nil): result[i] = b
+                case let (b?, _): result[i] = b
                 case let (nil, a?): result[i] = a
                 case (nil, nil): result[i] = 0
                 }

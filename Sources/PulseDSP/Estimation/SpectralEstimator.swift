@@ -41,6 +41,7 @@ public struct SpectralEstimator: HeartRateEstimator, Sendable {
         let tracker = try SpectralTracker(configuration: configuration, windowSamples: windowSamples, shiftSeconds: layout.shiftSeconds)
         var estimates: [WindowEstimate] = []
         estimates.reserveCapacity(validity.count)
+        var lastAnalysed: Int?
         for index in validity.indices {
             let start = layout.startSample(ofWindow: index, at: rate)
             let reference = recording.reference?.label(at: index)
@@ -50,7 +51,9 @@ public struct SpectralEstimator: HeartRateEstimator, Sendable {
                 continue
             }
             let range = start..<(start + windowSamples)
-            let (bpm, confidence) = tracker.step(ppg: ppg.map { $0[range] }, acc: acc.map { $0[range] })
+            let (bpm, confidence) = tracker.step(
+                ppg: ppg.map { $0[range] }, acc: acc.map { $0[range] }, elapsedWindows: index - (lastAnalysed ?? (index - 1)))
+            lastAnalysed = index
             estimates.append(WindowEstimate(index: index, endSeconds: end, bpm: bpm, confidence: confidence, referenceBpm: reference))
         }
         return estimates

@@ -5,8 +5,8 @@ import PulseSignals
 /// conditioned signals, get a heart rate and a confidence for each.
 ///
 /// For window `t` with PPG channels `p_c` and accelerometer axes `a_c` (each `L` samples):
-/// 1. Spectra: `S(f) = mean_c |FFT(hann · z(x_c))|² / max_band |…|²`, where `z` removes the mean and divides
-///    by the standard deviation, computed for PPG (`Sp`) and accelerometer (`Sa`).
+/// 1. Spectra: `S(f) = mean_c |FFT(hann · (x_c − x̄_c))|² / max_band |…|²`, computed for PPG (`Sp`) and
+///    accelerometer (`Sa`).
 /// 2. Motion weight: `Sa` is multiplied by `μ = clamp((φ₁ − φ) / (φ₁ − φ₀), 0, 1)`, where the flatness `φ` is the
 ///    mean of `Sa` over its maximum in the band; a flat spectrum is sensor noise (a wrist at rest), not motion.
 /// 3. Wiener gain over the last `m` windows: `G = P̄ / (P̄ + Ā)` with `P̄`, `Ā` the means of `Sp`, `μ·Sa`;
@@ -25,12 +25,8 @@ public final class SpectralTracker {
     private let binCount: Int
     private let binBpm: Double
     private let historyLength: Int
-    /// How many bins a rise or a fall can span before a jump is cheaper.
-    private let riseReach: Int
-    private let fallReach: Int
-    /// Transition cost by distance in bins, for rises and for falls.
-    private let risePenalty: [Double]
-    private let fallPenalty: [Double]
+    /// The transition between consecutive windows (the usual case; wider ones are made after gaps).
+    private let transition: RateTransition
     /// The low-rate prior of each bin (nats, ≤ 0).
     private let prior: [Double]
 
@@ -43,9 +39,14 @@ public final class SpectralTracker {
     /// - Parameters:
     ///   - windowSamples: samples per window at the analysis rate.
     ///   - shiftSeconds: time between consecutive windows, which sets how many form the Wiener averages.
-    /// - Throws: `DSPError` when the window is longer than the FFT or the rate band is empty.
+    /// - Throws: `DSPError` when a rate, resolution or shift is not positive, the window is longer than the FFT,
+    ///   or the rate band is empty.
     public init(configuration: SpectralEstimator.Configuration, windowSamples: Int, shiftSeconds: Double) throws {
         self.configuration = configuration
+        for (name, value) in [("analysis rate", configuration.analysisRateHz), ("spectral resolution", configuration.spectralResolutionHz),
+                              ("window shift", shiftSeconds)] where !(value.isFinite && value > 0) {
+            throw DSPError("\(name) must be positive and finite (got \(value))")
+        }
         let fftLength = Int((configuration.analysisRateHz / configuration.spectralResolutionHz).rounded())
         guard windowSamples >= 2, windowSamples <= fftLength else {
             throw DSPError("window of \(windowSamples) samples does not fit an FFT of \(fftLength)")
@@ -60,17 +61,9 @@ public final class SpectralTracker {
         let binCount = lastBin - firstBin + 1
         self.binCount = binCount
         historyLength = max(1, Int((configuration.wienerAverageSeconds / shiftSeconds).rounded()))
-        // Beyond √(2J) σ a jump is cheaper than a step, so the search for the best predecessor can stop there.
-        func reach(_ sigma: Double) -> Int {
-            min(binCount - 1, Int(((2 * configuration.jumpCost).squareRoot() * sigma / binBpm).rounded(.up)))
-        }
-        func penalties(_ sigma: Double, _ reach: Int) -> [Double] {
-            (0...reach).map { distance in 0.5 * (Double(distance) * binBpm / sigma) * (Double(distance) * binBpm / sigma) }
-        }
-        riseReach = reach(configuration.riseSigmaBpm)
-        fallReach = reach(configuration.fallSigmaBpm)
-        risePenalty = penalties(configuration.riseSigmaBpm, riseReach)
-        fallPenalty = penalties(configuration.fallSigmaBpm, fallReach)
+        transition = RateTransition(
+            riseSigmaBpm: configuration.riseSigmaBpm, fallSigmaBpm: configuration.fallSigmaBpm,
+            jumpCost: configuration.jumpCost, binBpm: binBpm, binCount: binCount, windows: 1)
         let firstBin = self.firstBin
         prior = (0..<binCount).map { k in
             -configuration.lowRatePriorNatsPerBpm * max(0, configuration.lowRatePriorBpm - Double(firstBin + k) * binBpm)
@@ -79,23 +72,28 @@ public final class SpectralTracker {
         segment = [Float](repeating: 0, count: windowSamples)
     }
 
-    /// Forgets every past window.
-    public func reset() {
-        ppgHistory = []
-        accHistory = []
-        scores = nil
-    }
-
     /// Heart rate (BPM) and confidence (0…1) for the next window.
-    /// - Precondition: every channel holds `windowSamples` samples.
-    public func step<C: RandomAccessCollection>(ppg: [C], acc: [C]) -> (bpm: Double, confidence: Double)
+    /// - Parameter elapsedWindows: shifts since the last window analysed (more than 1 after windows that could not
+    ///   be): the tracker lets the rate move further, and forgets spectra older than its Wiener span.
+    /// - Precondition: at least one PPG channel and one accelerometer axis, each of `windowSamples` samples;
+    ///   traps otherwise.
+    public func step<C: RandomAccessCollection>(ppg: [C], acc: [C], elapsedWindows: Int = 1) -> (bpm: Double, confidence: Double)
     where C.Element == Float, C.Index == Int {
+        precondition(!ppg.isEmpty && !acc.isEmpty, "the tracker needs PPG and accelerometer channels")
+        precondition((ppg + acc).allSatisfy { $0.count == segment.count }, "every channel must hold \(segment.count) samples")
+        if elapsedWindows > historyLength {
+            ppgHistory = []
+            accHistory = []
+        }
         let ppgSpectrum = normalisedSpectrum(ppg)
         let accSpectrum = motionWeighted(normalisedSpectrum(acc))
         append(ppgSpectrum, to: &ppgHistory)
         append(accSpectrum, to: &accHistory)
         let evidence = motionWeightedEvidence(ppgSpectrum, accSpectrum)
-        let next = viterbiStep(evidence)
+        let step = elapsedWindows <= 1 ? transition : RateTransition(
+            riseSigmaBpm: configuration.riseSigmaBpm, fallSigmaBpm: configuration.fallSigmaBpm,
+            jumpCost: configuration.jumpCost, binBpm: binBpm, binCount: binCount, windows: elapsedWindows)
+        let next = viterbiStep(evidence, transition: step)
         scores = next
         return readOut(next)
     }
@@ -105,18 +103,16 @@ public final class SpectralTracker {
         if history.count > historyLength { history.removeFirst(history.count - historyLength) }
     }
 
-    /// Mean over channels of each channel's power spectrum in the rate band, scaled to a maximum of 1.
+    /// Mean over channels of each channel's power spectrum in the rate band (mean removed, Hann taper), each
+    /// scaled to a maximum of 1.
     private func normalisedSpectrum<C: RandomAccessCollection>(_ channels: [C]) -> [Float]
     where C.Element == Float, C.Index == Int {
         var mean = [Float](repeating: 0, count: binCount)
         for channel in channels {
-            let count = Double(channel.count)
-            let average = channel.reduce(0.0) { $0 + Double($1) } / count
-            let variance = channel.reduce(0.0) { $0 + (Double($1) - average) * (Double($1) - average) } / count
-            let scale = variance > 0 ? 1 / variance.squareRoot() : 1
+            let average = Float(channel.reduce(0.0) { $0 + Double($1) } / Double(channel.count))
             var index = channel.startIndex
             for n in 0..<segment.count {
-                segment[n] = Float((Double(channel[index]) - average) * scale) * taper[n]
+                segment[n] = (channel[index] - average) * taper[n]
                 index += 1
             }
             segment.withUnsafeBufferPointer { s in power.withUnsafeMutableBufferPointer { fft.powerSpectrum(s, into: $0) } }
@@ -170,17 +166,20 @@ public final class SpectralTracker {
     }
 
     /// One step of the max-product recursion, normalised so that its maximum is 0.
-    private func viterbiStep(_ evidence: [Double]) -> [Double] {
+    private func viterbiStep(_ evidence: [Double], transition: RateTransition) -> [Double] {
         let c = configuration
         var next = (0..<binCount).map { log(evidence[$0] + c.evidenceFloor) + prior[$0] }
         if let previous = scores {
-            let jump = (previous.max() ?? 0) - c.jumpCost
+            // The previous scores peak at 0, so a jump from the best rate costs exactly `jumpCost`.
+            let jump = -c.jumpCost
             for k in 0..<binCount {
                 var best = jump
                 // From j ≤ k the rate rose by k − j bins; from j > k it fell by j − k.
-                for j in max(0, k - riseReach)...k { best = max(best, previous[j] - risePenalty[k - j]) }
+                for j in max(0, k - transition.riseReach)...k { best = max(best, previous[j] - transition.risePenalty[k - j]) }
                 if k + 1 < binCount {
-                    for j in (k + 1)...min(binCount - 1, k + fallReach) { best = max(best, previous[j] - fallPenalty[j - k]) }
+                    for j in (k + 1)...min(binCount - 1, k + transition.fallReach) {
+                        best = max(best, previous[j] - transition.fallPenalty[j - k])
+                    }
                 }
                 next[k] += best
             }

@@ -39,28 +39,11 @@ public final class HDF5File {
     /// - Throws: `RecordingError` when the file is missing, not HDF5 or unreadable.
     public static func open(_ path: String) throws -> HDF5File {
         try withLibrary {
-            try checkRegularReadableFile(path)
+            try InputFile.checkReadable(path)
             guard H5Fis_hdf5(path) > 0 else { throw RecordingError(path: path, .notHDF5) }
             let id = H5Fopen(path, pulse_h5f_acc_rdonly(), pulse_h5p_default())
             guard id >= 0 else { throw RecordingError(path: path, .unreadable("libhdf5 could not open it")) }
             return HDF5File(path: path, id: id)
-        }
-    }
-
-    /// Throws unless `path` names an existing regular file that this process may read.
-    private static func checkRegularReadableFile(_ path: String) throws {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
-            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            if FileManager.default.fileExists(atPath: parent) && !FileManager.default.isExecutableFile(atPath: parent) {
-                throw RecordingError(path: path, .unreadable("permission denied on its folder"))
-            }
-            throw RecordingError(path: path, .fileNotFound)
-        }
-        guard attributes[.type] as? FileAttributeType == .typeRegular else {
-            throw RecordingError(path: path, .unreadable("not a regular file"))
-        }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw RecordingError(path: path, .unreadable("permission denied"))
         }
     }
 

@@ -14,7 +14,7 @@ extension Recording {
         let acc = SignalGroup(channels: try file.channels("acc"), sampleRateHz: accRate)
         var ecg: SignalGroup?
         if file.contains("ecg") {
-            let rate = file.contains("fs_ecg") ? try file.sampleRate("fs_ecg") : ppgRate
+            let rate = try file.number("fs_ecg") == nil ? ppgRate : try file.sampleRate("fs_ecg")
             ecg = SignalGroup(channels: try file.channels("ecg"), sampleRateHz: rate)
         }
         var reference: ReferenceHeartRate?

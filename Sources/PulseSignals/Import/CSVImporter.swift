@@ -114,7 +114,7 @@ public struct CSVImporter: Sendable {
     }
 
     private static func lines(_ path: String) throws -> [(number: Int, text: String)] {
-        guard FileManager.default.fileExists(atPath: path) else { throw RecordingError(path: path, .fileNotFound) }
+        try InputFile.checkReadable(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RecordingError(path: path, .unreadable("cannot read the file"))
         }

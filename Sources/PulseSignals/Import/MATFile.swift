@@ -25,7 +25,7 @@ public struct MATFile: Sendable {
     /// Reads and parses the file at `path`.
     /// - Throws: `RecordingError` when the file is missing, not a MATLAB 5 file, or truncated.
     public init(path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else { throw RecordingError(path: path, .fileNotFound) }
+        try InputFile.checkReadable(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RecordingError(path: path, .unreadable("cannot read the file"))
         }

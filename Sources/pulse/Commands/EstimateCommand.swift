@@ -22,9 +22,9 @@ struct EstimateCommand: ParsableCommand {
 
     func run() throws {
         let estimator = estimator.makeEstimator()
-        let results = try RecordingPaths.expand(files).map { try RecordingPaths.estimate(estimator, path: $0) }
+        let results = try RecordingPaths.expand(files).map { try EstimationRun.estimate(estimator, path: $0) }
         if let plot {
-            try RecordingPaths.write(SVGPlot.timeline(results.map { ($0.0.name, $0.1) }), to: plot)
+            try OutputFile.write(SVGPlot.timeline(results.map { ($0.0.name, $0.1) }), to: plot)
         }
         switch format {
         case .table: print(EstimateReport.table(results), terminator: "")

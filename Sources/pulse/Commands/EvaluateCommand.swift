@@ -23,10 +23,10 @@ struct EvaluateCommand: ParsableCommand {
         var seconds = 0.0
         for (index, path) in files.enumerated() {
             progress.update(index, detail: URL(fileURLWithPath: path).lastPathComponent)
-            let clock = ContinuousClock()
-            var result: (recording: Recording, estimates: [WindowEstimate])?
-            let elapsed = try clock.measure { result = try RecordingPaths.estimate(estimator, path: path) }
-            guard let (recording, estimates) = result else { continue }
+            let recording = try Recording(hdf5Path: path)
+            let started = ContinuousClock.now
+            let estimates = try EstimationRun.estimate(estimator, recording, path: path)
+            let elapsed = ContinuousClock.now - started
             guard estimates.contains(where: { $0.referenceBpm != nil }) else { throw RecordingError(path: path, .noReference) }
             seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             rows.append(.init(name: recording.name, estimates: estimates))

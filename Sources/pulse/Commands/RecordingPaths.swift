@@ -1,10 +1,8 @@
 import Foundation
-import PulseDSP
 import PulseSignals
 
-/// Expands command-line paths and reads recordings, so that every error names the file it came from.
+/// Expands command-line paths: a file stays itself, a folder becomes its `.h5` files in name order.
 enum RecordingPaths {
-    /// A file stays itself, a folder becomes its `.h5` files in name order.
     static func expand(_ paths: [String]) throws -> [String] {
         var result: [String] = []
         for path in paths {
@@ -24,27 +22,5 @@ enum RecordingPaths {
             }
         }
         return result
-    }
-
-    /// Runs `estimator` on the recording read from `path`; errors are reported against `path`.
-    static func estimate(_ estimator: any HeartRateEstimator, path: String) throws -> (Recording, [WindowEstimate]) {
-        let recording = try Recording(hdf5Path: path)
-        do {
-            return (recording, try estimator.estimate(recording, layout: .standard))
-        } catch var error as RecordingError {
-            error.path = path
-            throw error
-        } catch let error as DSPError {
-            throw RecordingError(path: path, .cannotEstimate(error.message))
-        }
-    }
-
-    /// Writes `text` to `path`, with an error that names the file.
-    static func write(_ text: String, to path: String) throws {
-        do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw RecordingError(path: path, .writeFailed("its folder is missing or not writable"))
-        }
     }
 }

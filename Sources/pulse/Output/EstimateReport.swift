@@ -55,30 +55,3 @@ enum EstimateReport {
         return window
     }
 }
-
-/// Fixed-point text of `value` with `digits` decimals.
-func format(_ value: Double, _ digits: Int) -> String {
-    value.isFinite ? String(format: "%.\(digits)f", value) : "nan"
-}
-
-/// `text` right-aligned in `width` columns.
-func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text + " " : String(repeating: " ", count: width - text.count) + text
-}
-
-/// JSON text of plain dictionaries and arrays, keys sorted, non-finite numbers as `null`.
-enum JSONText {
-    static func encode(_ object: Any) throws -> String {
-        let data = try JSONSerialization.data(withJSONObject: sanitise(object), options: [.sortedKeys])
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    private static func sanitise(_ object: Any) -> Any {
-        switch object {
-        case let value as Double: return value.isFinite ? value : NSNull()
-        case let array as [Any]: return array.map(sanitise)
-        case let dictionary as [String: Any]: return dictionary.mapValues(sanitise)
-        default: return object
-        }
-    }
-}
