@@ -5,7 +5,6 @@
 /* HDF5's type and flag macros expand to H5open() calls and do not import into Swift. */
 static inline hid_t pulse_h5t_native_float(void) { return H5T_NATIVE_FLOAT; }
 static inline hid_t pulse_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
-static inline hid_t pulse_h5t_native_int64(void) { return H5T_NATIVE_LLONG; }
 static inline hid_t pulse_h5t_ieee_f32le(void) { return H5T_IEEE_F32LE; }
 static inline hid_t pulse_h5t_ieee_f64le(void) { return H5T_IEEE_F64LE; }
 static inline hid_t pulse_h5t_c_s1(void) { return H5T_C_S1; }

@@ -2,8 +2,9 @@ import Foundation
 
 /// Band-limited resampling between any two rates by windowed-sinc interpolation.
 ///
-/// Output sample `m` lies at input position `m · q / p`, where `p / q` approximates `toHz / fromHz` (a
-/// continued fraction with `p ≤ 1024`, exact for the usual rates). Its value is
+/// Output sample `m` lies at input position `m · q / p`, where `p / q` approximates `toHz / fromHz` (the last
+/// continued-fraction convergent with `p ≤ 1024`, exact for the usual rates; a ratio above 1024 is rounded
+/// to a whole number). Its value is
 /// `Σₙ x[n] · (2 fc / fs_in) · sinc(2 fc (t − n / fs_in)) · kaiser(t − n / fs_in)`, with cut-off
 /// `fc = 0.45 · min(fromHz, toHz)` (anti-aliasing when the rate falls) and a Kaiser window (β = 8) over
 /// `zeroCrossings` lobes on each side. The `p` distinct phases are tabulated once, so resampling costs one
@@ -72,7 +73,7 @@ public struct Resampler: Sendable {
         }
     }
 
-    /// The fraction `p / q` nearest `ratio` with `p ≤ maxNumerator`, by continued fractions.
+    /// The last continued-fraction convergent `p / q` of `ratio` with `p ≤ maxNumerator`.
     static func rationalApproximation(_ ratio: Double, maxNumerator: Int) -> (Int, Int) {
         var (p0, q0, p1, q1) = (0, 1, 1, 0)
         var x = ratio

@@ -70,6 +70,45 @@ import Testing
         #expect(tooShort.status != 0 && tooShort.standardError.contains("shorter than one 8 s window"))
     }
 
+    @Test func everyBadInputExitsNonZeroWithItsReason() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var cases: [(path: String, reason: String)] = []
+        let noPPG = directory.path("noppg.h5")
+        do {
+            let file = try HDF5File.create(noPPG)
+            try file.write([Float](repeating: 0, count: 3000), shape: [3, 1000], as: "acc")
+            try file.write(.number(125), as: "fs_ppg")
+            try file.write(.number(125), as: "fs_acc")
+        }
+        cases.append((noPPG, "dataset /ppg is missing"))
+        var infinite = SyntheticRecording.make()
+        infinite.acc.channels[1][77] = -.infinity
+        try infinite.writeHDF5(to: directory.path("infinite.h5"))
+        cases.append((directory.path("infinite.h5"), "/acc channel 1 has an infinite value at sample 77"))
+        var short = SyntheticRecording.make()
+        short.acc.channels = short.acc.channels.map { Array($0.prefix(125 * 20)) }
+        try short.writeHDF5(to: directory.path("short.h5"))
+        cases.append((directory.path("short.h5"), "PPG lasts 40 s but the accelerometer 20 s"))
+        var zeroRate = SyntheticRecording.make()
+        zeroRate.ppg.sampleRateHz = 0
+        try zeroRate.writeHDF5(to: directory.path("zero.h5"))
+        cases.append((directory.path("zero.h5"), "fs_ppg must be a sample rate"))
+        var allNaN = SyntheticRecording.make()
+        allNaN.ppg.channels = allNaN.ppg.channels.map { $0.map { _ in .nan } }
+        try allNaN.writeHDF5(to: directory.path("nan.h5"))
+        cases.append((directory.path("nan.h5"), "no window without missing samples"))
+        for (path, reason) in cases {
+            let result = try PulseProcess.run(["estimate", path])
+            #expect(result.status == 1 && result.standardError.contains(path + ": ") && result.standardError.contains(reason),
+                    "\(path): \(result.standardError)")
+        }
+        let csv = directory.path("bad.csv")
+        try "t,ppg,ax,ay,az\n0,1,2,3,4\n0.02,1,x,3,4\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let malformed = try PulseProcess.run(["import", "csv", csv, "--fs-ppg", "50", "--out", directory.path("out")])
+        #expect(malformed.status == 1 && malformed.standardError.contains("bad.csv: line 3: column ax: 'x' is not a number"))
+    }
+
     @Test func evaluateNeedsAReferenceAndErrorsNameTheFile() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -104,8 +143,7 @@ import Testing
         #expect(abs((windows.last?["hr_bpm"] as? Double ?? 0) - 90) < 3)
     }
 
-    @Test func importSPC2015FromTheOrganisersFiles() throws {
-        guard SharedData.isAvailable else { print(SharedData.skipMessage); return }
+    @Test(SharedData.required) func importSPC2015FromTheOrganisersFiles() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let raw = SharedData.root.appendingPathComponent("spc2015/raw/Training_data")

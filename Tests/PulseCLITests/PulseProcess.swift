@@ -21,13 +21,25 @@ struct PulseProcess {
         process.standardOutput = output
         process.standardError = error
         try process.run()
+        // Both pipes are drained at once, so that neither fills up and blocks the process.
+        let errorData = Captured()
+        let finished = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            errorData.data = error.fileHandleForReading.readDataToEndOfFile()
+            finished.signal()
+        }
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        finished.wait()
         process.waitUntilExit()
         return PulseProcess(
             status: process.terminationStatus,
             standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData, as: UTF8.self))
+            standardError: String(decoding: errorData.data, as: UTF8.self))
+    }
+
+    /// Bytes read on another thread; the semaphore orders the write before the read.
+    private final class Captured: @unchecked Sendable {
+        var data = Data()
     }
 
     /// Standard output parsed as one JSON object.

@@ -88,3 +88,37 @@ import Testing
         }
     }
 }
+
+/// Tracking across windows: rates that change, a track that must be found again, gaps.
+@Suite struct SpectralTrackingTests {
+    @Test func followsARampFromRestToEffort() throws {
+        // 70 → 160 BPM over two minutes (0.75 BPM/s), as at the start of a run; motion at 2.6 Hz throughout.
+        let recording = SyntheticRecording.make(seconds: 180, heartRateBpm: { 70 + 90 * min(max(($0 - 30) / 120, 0), 1) })
+        let estimates = try SpectralEstimator().estimate(recording, layout: .standard)
+        let summary = AccuracySummary(estimates)
+        #expect(summary.maeBpm < 2, "MAE \(summary.maeBpm)")
+        #expect(summary.within5Bpm > 0.95)
+    }
+
+    @Test func findsTheRateAgainAfterASuddenStep() throws {
+        // A jump from 70 to 130 BPM at 60 s is beyond any step the tracker expects: it must recover by a jump.
+        let recording = SyntheticRecording.make(seconds: 240, heartRateBpm: { $0 < 60 ? 70 : 130 })
+        let estimates = try SpectralEstimator().estimate(recording, layout: .standard)
+        let recovered = estimates.first { $0.endSeconds > 68 && abs(($0.bpm ?? 0) - 130) < 3 }
+        let recoveryEnd = try #require(recovered).endSeconds
+        #expect(recoveryEnd < 68 + 60, "found again only at \(recoveryEnd) s")
+        for estimate in estimates where estimate.endSeconds >= recoveryEnd { #expect(abs((estimate.bpm ?? 0) - 130) < 3) }
+    }
+
+    @Test func picksUpAChangedRateAfterAGap() throws {
+        // 40 s of NaN while the rate moves from 80 to 110 BPM: after the gap the tracker allows the larger move.
+        var recording = SyntheticRecording.make(seconds: 160, heartRateBpm: { 80 + 30 * min(max(($0 - 50) / 40, 0), 1) })
+        for channel in recording.ppg.channels.indices {
+            for i in Int(50 * 125.0)..<Int(90 * 125.0) { recording.ppg.channels[channel][i] = .nan }
+        }
+        let estimates = try SpectralEstimator().estimate(recording, layout: .standard)
+        let after = estimates.filter { $0.endSeconds > 100 && $0.isValid }
+        #expect(!after.isEmpty)
+        for estimate in after { #expect(abs((estimate.bpm ?? 0) - 110) < 3, "window ending at \(estimate.endSeconds) s") }
+    }
+}

@@ -15,8 +15,7 @@ import Testing
         #expect(read == recording)
     }
 
-    @Test func readsTheSharedLayout() throws {
-        guard SharedData.isAvailable else { print(SharedData.skipMessage); return }
+    @Test(SharedData.required) func readsTheSharedLayout() throws {
         let spc = try Recording(hdf5Path: SharedData.root.appendingPathComponent("spc2015/h5/DATA_01_TYPE01.h5").path)
         #expect(spc.ppg.channelCount == 2 && spc.ppg.sampleCount == 37937 && spc.ppg.sampleRateHz == 125)
         #expect(spc.acc.channelCount == 3 && spc.reference?.bpm.count == 148 && spc.windowCount() == 148)

@@ -74,6 +74,14 @@ import Testing
         }
     }
 
+    @Test func symbolicLinksAreFollowed() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try SyntheticRecording.make().writeHDF5(to: directory.path("real.h5"))
+        try FileManager.default.createSymbolicLink(atPath: directory.path("link.h5"), withDestinationPath: directory.path("real.h5"))
+        #expect(try Recording(hdf5Path: directory.path("link.h5")).ppg.sampleCount == 5000)
+    }
+
     @Test func referenceOfAnotherLayoutOrLength() throws {
         var recording = SyntheticRecording.make(seconds: 40)
         recording.reference?.windowSeconds = 4

@@ -5,8 +5,7 @@ import Testing
 
 @Suite struct SPC2015ImporterTests {
     /// Every raw pair reproduces the values of the shipped HDF5 file exactly (PPG, ACC, ECG, reference).
-    @Test func reproducesTheShippedFiles() throws {
-        guard SharedData.isAvailable else { print(SharedData.skipMessage); return }
+    @Test(SharedData.required) func reproducesTheShippedFiles() throws {
         let pairs = try SPC2015Importer.pairs(in: SharedData.root.appendingPathComponent("spc2015/raw").path)
         #expect(pairs.count == 13)
         for pair in pairs {
@@ -22,8 +21,7 @@ import Testing
         }
     }
 
-    @Test func truncatedMATFile() throws {
-        guard SharedData.isAvailable else { print(SharedData.skipMessage); return }
+    @Test(SharedData.required) func truncatedMATFile() throws {
         let source = SharedData.root.appendingPathComponent("spc2015/raw/Training_data/DATA_01_TYPE01_BPMtrace.mat")
         let bytes = [UInt8](try Data(contentsOf: source))
         for length in [60, 130, 200, bytes.count - 9] {

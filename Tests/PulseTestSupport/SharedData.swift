@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Where the real recordings live beside the repository (`../shared/data`), for tests that read them.
 public enum SharedData {
@@ -17,8 +18,8 @@ public enum SharedData {
         FileManager.default.fileExists(atPath: root.appendingPathComponent("spc2015/h5").path)
     }
 
-    /// The message a skipped test shows.
-    public static let skipMessage = "skipped: ../shared/data (real recordings) is absent"
+    /// The trait of tests that read the real recordings: they are reported as skipped where the folder is absent.
+    public static let required = ConditionTrait.enabled(if: isAvailable, "needs ../shared/data (the real recordings), which is absent")
 
     /// Sorted `.h5` files of one dataset folder (`spc2015`, `bami1`).
     public static func recordings(_ dataset: String) -> [URL] {

@@ -51,7 +51,8 @@ public enum Butterworth {
             let w = warp(f)
             poles = prototype.map { Complex(w) / $0 }
             zeros = Array(repeating: .zero, count: order)
-            gain = (prototype.reduce(Complex<Double>.one) { $0 * -$1 }).reciprocal?.real ?? 1
+            // k / Π(−p) with Π(−p) = 1: the prototype's poles are conjugate pairs (and −1) on the unit circle.
+            gain = 1
         case .bandPass(let low, let high):
             let (w1, w2) = (warp(low), warp(high))
             let bandwidth = w2 - w1
@@ -84,7 +85,8 @@ public enum Butterworth {
     }
 
     /// Groups conjugate pole pairs (and leftover real poles) into sections, each with two of the zeros,
-    /// which for a Butterworth design all lie at z = ±1. Poles nearest the unit circle go last.
+    /// which for a Butterworth design all lie at z = ±1. Complex pairs come in order of their distance from
+    /// the origin, then pairs of real poles, with a lone real pole (odd orders) as a first-order section first.
     private static func pair(zeros: [Complex<Double>], poles: [Complex<Double>], gain: Double) -> SecondOrderSections {
         let tolerance = 1e-12
         var complexPoles = poles.filter { $0.imaginary > tolerance }

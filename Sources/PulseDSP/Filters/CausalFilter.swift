@@ -23,9 +23,4 @@ public struct CausalFilter: Sendable {
         design.run(&buffer, states: &states)
         return buffer.map(Float.init)
     }
-
-    /// Forgets the past: the next sample primes the filter again.
-    public mutating func reset() {
-        primed = false
-    }
 }

@@ -34,13 +34,14 @@ public final class RealFFT {
     public init(length: Int) throws {
         guard length >= 2 else { throw DSPError("FFT length must be at least 2 (got \(length))") }
         self.length = length
-        guard let input = fftwf_alloc_real(length), let output = fftwf_alloc_complex(length / 2 + 1) else {
-            throw DSPError("FFTW could not allocate buffers for length \(length)")
-        }
-        guard let plan = RealFFT.plan(length: length, input: input, output: output) else {
-            fftwf_free(input)
-            fftwf_free(output)
-            throw DSPError("FFTW could not plan a real FFT of length \(length)")
+        // FFTW documents only its execute functions as thread-safe, so allocation shares the planner's lock.
+        RealFFT.plannerLock.lock()
+        let input = fftwf_alloc_real(length)
+        let output = fftwf_alloc_complex(length / 2 + 1)
+        RealFFT.plannerLock.unlock()
+        guard let input, let output, let plan = RealFFT.plan(length: length, input: input, output: output) else {
+            RealFFT.release(input, output)
+            throw DSPError("FFTW could not allocate or plan a real FFT of length \(length)")
         }
         self.input = input
         self.output = output
@@ -48,8 +49,14 @@ public final class RealFFT {
     }
 
     deinit {
-        fftwf_free(input)
-        fftwf_free(output)
+        RealFFT.release(input, output)
+    }
+
+    private static func release(_ input: UnsafeMutablePointer<Float>?, _ output: UnsafeMutablePointer<fftwf_complex>?) {
+        plannerLock.lock()
+        defer { plannerLock.unlock() }
+        if let input { fftwf_free(input) }
+        if let output { fftwf_free(output) }
     }
 
     /// Copies `signal` into the input buffer, zero-padded to `length` (at most `length` samples are used),

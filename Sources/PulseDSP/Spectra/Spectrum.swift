@@ -5,8 +5,6 @@ public enum SpectralWindow: Sendable, Equatable {
     case rectangular
     /// Periodic Hann, `w[n] = 0.5 − 0.5 cos(2πn / N)` (SciPy's `get_window('hann', N)`).
     case hann
-    /// Periodic Hamming, `w[n] = 0.54 − 0.46 cos(2πn / N)`.
-    case hamming
 
     /// The `count` coefficients of the window.
     public func coefficients(_ count: Int) -> [Float] {
@@ -15,7 +13,6 @@ public enum SpectralWindow: Sendable, Equatable {
             switch self {
             case .rectangular: return 1
             case .hann: return Float(0.5 - 0.5 * cos(phase))
-            case .hamming: return Float(0.54 - 0.46 * cos(phase))
             }
         }
     }

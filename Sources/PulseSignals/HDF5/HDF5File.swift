@@ -105,8 +105,8 @@ public final class HDF5File {
         return count
     }
 
-    /// The largest dataset read into memory: 2³⁰ values (4 GiB as Float32), days of multi-channel signals.
-    public static let maximumElements = 1 << 30
+    /// The largest dataset read into memory: 2²⁸ values (1 GiB as Float32), days of multi-channel signals.
+    public static let maximumElements = 1 << 28
 
     private func extent(of dataset: hid_t, name: String) throws -> [Int] {
         let space = H5Dget_space(dataset)

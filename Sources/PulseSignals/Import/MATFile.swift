@@ -21,6 +21,8 @@ public struct MATFile: Sendable {
 
     /// The largest decompressed element accepted: 1 GiB, well above a day of six channels at 125 Hz.
     public static let maximumElementBytes = 1 << 30
+    /// The most values one variable may hold (2 GiB as Double), whatever type they are stored in.
+    public static let maximumValues = 1 << 28
 
     /// Reads and parses the file at `path`.
     /// - Throws: `RecordingError` when the file is missing, not a MATLAB 5 file, or truncated.
@@ -154,14 +156,19 @@ private struct MATElementParser {
             }
             return Int(value)
         }
-        guard parts.count == 4 else { throw RecordingError(path: path, .truncated("variable \(name) has no data")) }
-        let values = try decode(parts[3])
         var expected = 1
         for extent in dimensions {
             let (product, overflow) = expected.multipliedReportingOverflow(by: extent)
-            guard !overflow else { throw RecordingError(path: path, .unsupported("variable \(name) has dimensions \(dimensions) too large to hold")) }
+            guard !overflow, product <= MATFile.maximumValues else {
+                throw RecordingError(path: path, .unsupported("variable \(name) has dimensions \(dimensions), more than \(MATFile.maximumValues) values"))
+            }
             expected = product
         }
+        guard parts.count == 4 else { throw RecordingError(path: path, .truncated("variable \(name) has no data")) }
+        guard parts[3].payload.count <= max(expected, 1) * 8 else {
+            throw RecordingError(path: path, .unsupported("variable \(name) holds more data than its dimensions \(dimensions)"))
+        }
+        let values = try decode(parts[3])
         guard values.count == expected else {
             throw RecordingError(path: path, .truncated("variable \(name) holds \(values.count) of \(expected) values"))
         }

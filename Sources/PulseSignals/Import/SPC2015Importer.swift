@@ -36,7 +36,7 @@ public enum SPC2015Importer {
             let candidates = [name + "_BPMtrace.mat", "BPM_" + name.dropFirst("DATA_".count) + ".mat"]
             guard let reference = candidates.map({ folder.appendingPathComponent($0) })
                 .first(where: { FileManager.default.fileExists(atPath: $0.path) })
-            else { throw RecordingError(path: url.path, .missingVariable("BPM0 (no \(candidates.joined(separator: " or ")) beside it)")) }
+            else { throw RecordingError(path: folder.appendingPathComponent(candidates[0]).path, .fileNotFound) }
             pairs.append(Pair(name: name, signalPath: url.path, referencePath: reference.path,
                               isExtra: relative.contains("Extra")))
         }
