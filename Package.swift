@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "pulse", targets: ["pulse"]),
         .library(name: "PulseSignals", targets: ["PulseSignals"]),
         .library(name: "PulseDSP", targets: ["PulseDSP"]),
+        .library(name: "PulseGraph", targets: ["PulseGraph"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +21,7 @@ let package = Package(
         .systemLibrary(
             name: "CFFTW", pkgConfig: "fftw3f",
             providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
@@ -27,16 +29,17 @@ let package = Package(
         .target(
             name: "PulseDSP",
             dependencies: ["PulseSignals", "CFFTW", .product(name: "Numerics", package: "swift-numerics")]),
+        .target(name: "PulseGraph", dependencies: ["CBLAS"]),
         .executableTarget(
             name: "pulse",
             dependencies: [
                 "PulseSignals", "PulseDSP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            ),
+            ]),
         .target(name: "PulseTestSupport", dependencies: ["PulseSignals"], path: "Tests/PulseTestSupport"),
         .testTarget(name: "PulseSignalsTests", dependencies: ["PulseSignals", "PulseTestSupport", "CHDF5"]),
         .testTarget(name: "PulseDSPTests", dependencies: ["PulseDSP", "PulseSignals", "PulseTestSupport"]),
+        .testTarget(name: "PulseGraphTests", dependencies: ["PulseGraph"]),
         .testTarget(name: "PulseCLITests", dependencies: ["pulse", "PulseTestSupport"]),
     ]
 )

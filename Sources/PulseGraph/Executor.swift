@@ -1,0 +1,167 @@
+import Foundation
+
+/// Runs a graph on a batch: the generic path for every instruction, with gradients by reverse-mode
+/// differentiation (see `Executor+Backward.swift`).
+public struct Executor: Sendable {
+    public let graph: Graph
+    public var parameters: [String: Tensor]
+
+    /// - Throws: `GraphError` when the graph is invalid, or a parameter is missing or of the wrong shape.
+    public init(graph: Graph, parameters: [String: Tensor]) throws {
+        try graph.validate()
+        for (name, shape) in graph.parameters {
+            guard let tensor = parameters[name] else { throw GraphError("parameter \(name) is missing") }
+            guard tensor.shape == shape else { throw GraphError("parameter \(name) has shape \(tensor.shape), the graph needs \(shape)") }
+        }
+        self.graph = graph
+        self.parameters = parameters
+    }
+
+    /// The values of the graph's outputs for `inputs` (each of shape `[batch] + input shape`).
+    public func run(_ inputs: [String: Tensor]) throws -> [Tensor] {
+        try evaluate(inputs).outputs
+    }
+
+    /// Every instruction's value for `inputs`, kept for `gradients(_:outputGradients:)`.
+    /// - Throws: `GraphError` when an input is missing or of the wrong shape, or the batch sizes differ.
+    public func evaluate(_ inputs: [String: Tensor]) throws -> Evaluation {
+        var values: [Value] = []
+        values.reserveCapacity(graph.instructions.count)
+        var batchSize: Int?
+        for instruction in graph.instructions {
+            let operands = instruction.inputs.map { values[$0] }
+            let value: Value
+            switch instruction.primitive {
+            case .input(let name):
+                guard let tensor = inputs[name] else { throw GraphError("input \(name) is missing") }
+                guard tensor.shape.count == instruction.shape.count + 1, Array(tensor.shape.dropFirst()) == instruction.shape else {
+                    throw GraphError("input \(name) has shape \(tensor.shape), the graph needs [batch] + \(instruction.shape)")
+                }
+                if let batchSize, batchSize != tensor.shape[0] { throw GraphError("inputs have different batch sizes") }
+                batchSize = tensor.shape[0]
+                value = Value(data: tensor.scalars, shape: tensor.shape, batched: true)
+            case .param(let name):
+                guard let tensor = parameters[name] else { throw GraphError("parameter \(name) is missing") }
+                value = Value(data: tensor.scalars, shape: tensor.shape, batched: false)
+            case .const(let tensor):
+                value = Value(data: tensor.scalars, shape: tensor.shape, batched: false)
+            default:
+                value = try forward(instruction, operands)
+            }
+            values.append(value)
+        }
+        return Evaluation(graph: graph, values: values)
+    }
+
+    func forward(_ instruction: Instruction, _ operands: [Value]) throws -> Value {
+        let x = operands.first ?? Value(data: [], shape: [], batched: false)
+        let batched = operands.contains { $0.batched }
+        func reshaped(_ data: [Float], axis: Int, extent: Int) -> Value {
+            var shape = x.shape
+            shape[axis] = extent
+            return Value(data: data, shape: shape, batched: batched)
+        }
+        switch instruction.primitive {
+        case .input, .param, .const:
+            throw GraphError("\(instruction.layer): leaf instructions have no forward kernel")
+        case .pad(let axis, let before, let after):
+            let a = x.runtimeAxis(axis)
+            let (outer, length, inner) = x.around(a)
+            return reshaped(pad(x.data, outer: outer, length: length, inner: inner, before: before, after: after), axis: a, extent: length + before + after)
+        case .window(let axis, let size, let stride, let dilation):
+            let a = x.runtimeAxis(axis)
+            let (outer, length, inner) = x.around(a)
+            var shape = x.shape
+            shape.replaceSubrange(a...a, with: [size, (length - dilation * (size - 1) - 1) / stride + 1])
+            return Value(data: window(x.data, outer: outer, length: length, inner: inner, size: size, stride: stride, dilation: dilation),
+                         shape: shape, batched: batched)
+        case .slice(let axis, let start, let count):
+            let a = x.runtimeAxis(axis)
+            let (outer, length, inner) = x.around(a)
+            return reshaped(slice(x.data, outer: outer, length: length, inner: inner, start: start, count: count), axis: a, extent: count)
+        case .concat(let axis):
+            return concatenate(operands, axis: axis)
+        case .reshape(let shape):
+            return Value(data: x.data, shape: (x.batched ? [x.shape[0]] : []) + shape, batched: x.batched)
+        case .shift(let axis, let amount):
+            let a = x.runtimeAxis(axis)
+            let (outer, length, inner) = x.around(a)
+            return Value(data: shift(x.data, outer: outer, length: length, inner: inner, amount: amount), shape: x.shape, batched: batched)
+        case .contract(let text):
+            let spec = try ContractSpec(text).batched(left: operands[0].batched, right: operands[1].batched)
+            let (data, shape) = try contract(spec, left: operands[0].data, leftShape: operands[0].shape,
+                                             right: operands[1].data, rightShape: operands[1].shape)
+            return Value(data: data, shape: shape, batched: batched)
+        case .add: return try binary(operands, +)
+        case .sub: return try binary(operands, -)
+        case .mul: return try binary(operands, *)
+        case .div: return try binary(operands, /)
+        case .relu: return unary(x) { max($0, 0) }
+        case .clip(let lower, let upper): return unary(x) { min(max($0, lower), upper) }
+        case .abs: return unary(x) { Swift.abs($0) }
+        case .exp: return unary(x) { Foundation.exp($0) }
+        case .log: return unary(x) { Foundation.log($0) }
+        case .sigmoid: return unary(x) { 1 / (1 + Foundation.exp(-$0)) }
+        case .tanh: return unary(x) { Foundation.tanh($0) }
+        case .reduce(let kind, let axes):
+            return reduce(x, kind: kind, axes: axes.map(x.runtimeAxis))
+        }
+    }
+
+    private func unary(_ x: Value, _ f: (Float) -> Float) -> Value {
+        Value(data: x.data.map(f), shape: x.shape, batched: x.batched)
+    }
+
+    /// Runtime shapes of two operands for broadcasting, and the output shape.
+    func broadcastShapes(_ a: Value, _ b: Value) throws -> ([Int], [Int], [Int]) {
+        let rank = max(a.batched ? a.shape.count - 1 : a.shape.count, b.batched ? b.shape.count - 1 : b.shape.count)
+        let withBatch = a.batched || b.batched
+        let aShape = a.broadcastShape(rank: rank, withBatch: withBatch)
+        let bShape = b.broadcastShape(rank: rank, withBatch: withBatch)
+        return (aShape, bShape, try PulseGraph.broadcastShape(aShape, bShape))
+    }
+
+    private func binary(_ operands: [Value], _ f: (Float, Float) -> Float) throws -> Value {
+        let (a, b) = (operands[0], operands[1])
+        let (aShape, bShape, shape) = try broadcastShapes(a, b)
+        return Value(data: broadcast(a.data, aShape, b.data, bShape, to: shape, f), shape: shape, batched: a.batched || b.batched)
+    }
+
+    private func concatenate(_ operands: [Value], axis: Int) -> Value {
+        let batched = operands.contains { $0.batched }
+        let a = batched ? axis + 1 : axis
+        let first = operands[0]
+        let outer = first.shape[..<a].reduce(1, *)
+        let inner = first.shape[(a + 1)...].reduce(1, *)
+        let total = operands.reduce(0) { $0 + $1.shape[a] }
+        var data = [Float](repeating: 0, count: outer * total * inner)
+        var offset = 0
+        for operand in operands {
+            let length = operand.shape[a]
+            for o in 0..<outer {
+                for j in 0..<(length * inner) { data[(o * total + offset) * inner + j] = operand.data[o * length * inner + j] }
+            }
+            offset += length
+        }
+        var shape = first.shape
+        shape[a] = total
+        return Value(data: data, shape: shape, batched: batched)
+    }
+
+    private func reduce(_ x: Value, kind: Primitive.ReduceKind, axes: [Int]) -> Value {
+        let keep = x.shape.indices.filter { !axes.contains($0) }
+        let order = keep + axes
+        let moved = permute(x.data, shape: x.shape, order: order)
+        let groups = keep.reduce(1) { $0 * x.shape[$1] }
+        let size = axes.reduce(1) { $0 * x.shape[$1] }
+        let data = (0..<groups).map { g -> Float in
+            let part = moved[(g * size)..<((g + 1) * size)]
+            switch kind {
+            case .sum: return part.reduce(0, +)
+            case .mean: return part.reduce(0, +) / Float(size)
+            case .max: return part.max() ?? 0
+            }
+        }
+        return Value(data: data, shape: keep.map { x.shape[$0] }, batched: x.batched && !axes.contains(0))
+    }
+}

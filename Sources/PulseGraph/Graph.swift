@@ -1,0 +1,59 @@
+/// A model: instructions over Float32 tensors with static shapes, in an order where every operand comes first.
+public struct Graph: Sendable, Equatable, Codable {
+    public private(set) var instructions: [Instruction] = []
+    /// The instructions whose values the model returns.
+    public var outputs: [Int] = []
+
+    public init() {}
+
+    /// Appends an instruction after checking its operands and inferring its shape; returns its index.
+    /// - Parameter shape: the declared shape of an `input` or `param` (ignored otherwise).
+    /// - Throws: `GraphError` naming the layer when an operand is unknown or the shapes do not fit.
+    @discardableResult
+    public mutating func append(_ primitive: Primitive, _ inputs: [Int] = [], shape: [Int] = [], layer: String) throws -> Int {
+        guard inputs.allSatisfy({ $0 >= 0 && $0 < instructions.count }) else {
+            throw GraphError("\(layer): \(primitive) refers to an instruction that does not exist yet")
+        }
+        let outputShape: [Int]
+        do {
+            outputShape = try primitive.outputShape(inputs.map { instructions[$0].shape }, declared: shape)
+        } catch let error as GraphError {
+            throw GraphError("\(layer): \(error.message)")
+        }
+        if case .param(let name) = primitive, instructions.contains(where: { $0.primitive == primitive }) {
+            throw GraphError("\(layer): parameter \(name) is declared twice")
+        }
+        instructions.append(Instruction(primitive: primitive, inputs: inputs, shape: outputShape, layer: layer))
+        return instructions.count - 1
+    }
+
+    /// Parameter names and shapes, in the order they are declared.
+    public var parameters: [(name: String, shape: [Int])] {
+        instructions.compactMap { instruction in
+            if case .param(let name) = instruction.primitive { return (name, instruction.shape) }
+            return nil
+        }
+    }
+
+    /// Input names and shapes.
+    public var inputs: [(name: String, shape: [Int])] {
+        instructions.compactMap { instruction in
+            if case .input(let name) = instruction.primitive { return (name, instruction.shape) }
+            return nil
+        }
+    }
+
+    /// Checks the whole graph again (operand order, shapes, outputs): for graphs read from files.
+    public func validate() throws {
+        var rebuilt = Graph()
+        for instruction in instructions {
+            let index = try rebuilt.append(instruction.primitive, instruction.inputs, shape: instruction.shape, layer: instruction.layer)
+            guard rebuilt.instructions[index].shape == instruction.shape else {
+                throw GraphError("\(instruction.layer): instruction \(index) claims shape \(instruction.shape), its operands give \(rebuilt.instructions[index].shape)")
+            }
+        }
+        guard !outputs.isEmpty, outputs.allSatisfy({ $0 >= 0 && $0 < instructions.count }) else {
+            throw GraphError("the graph's outputs \(outputs) are not instructions of it")
+        }
+    }
+}

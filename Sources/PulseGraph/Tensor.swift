@@ -1,0 +1,30 @@
+/// A dense Float32 array with a shape, stored row-major (the last axis varies fastest).
+public struct Tensor: Sendable, Equatable, Codable {
+    public var shape: [Int]
+    public var scalars: [Float]
+
+    /// - Precondition: `scalars.count` is the product of `shape`; traps otherwise.
+    public init(shape: [Int], scalars: [Float]) {
+        precondition(scalars.count == shape.reduce(1, *), "\(scalars.count) values do not fill shape \(shape)")
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    /// A tensor of `shape` filled with `value`.
+    public init(shape: [Int], repeating value: Float) {
+        self.init(shape: shape, scalars: [Float](repeating: value, count: shape.reduce(1, *)))
+    }
+
+    public var count: Int { scalars.count }
+
+    /// Row-major strides of `shape`.
+    public static func strides(_ shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var running = 1
+        for axis in shape.indices.reversed() {
+            strides[axis] = running
+            running *= shape[axis]
+        }
+        return strides
+    }
+}
