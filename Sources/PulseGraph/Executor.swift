@@ -5,6 +5,8 @@ import Foundation
 public struct Executor: Sendable {
     public let graph: Graph
     public var parameters: [String: Tensor]
+    /// The inference kernels, fused where the graph allows (see `infer(_:threads:)`).
+    let kernels: [Kernel]
 
     /// - Throws: `GraphError` when the graph is invalid, or a parameter is missing or of the wrong shape.
     public init(graph: Graph, parameters: [String: Tensor]) throws {
@@ -15,6 +17,7 @@ public struct Executor: Sendable {
         }
         self.graph = graph
         self.parameters = parameters
+        self.kernels = Executor.compile(graph)
     }
 
     /// The values of the graph's outputs for `inputs` (each of shape `[batch] + input shape`).

@@ -16,7 +16,7 @@ import Testing
     }
 
     /// Checks ∂(Σ w ⊙ output)/∂θ for every parameter θ against central differences.
-    static func check(_ graph: Graph, batch: Int = 2, positive: Bool = false, tolerance: Float = 2e-2) throws {
+    static func check(_ graph: Graph, batch: Int = 2, positive: Bool = false, tolerance: Float = 2e-2, step: Float = 1e-2) throws {
         var generator = SystemRandomNumberGenerator()
         func random(_ shape: [Int]) -> Tensor {
             Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in
@@ -35,7 +35,7 @@ import Testing
                 total + zip(pair.0.scalars, pair.1.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
             }
         }
-        let step: Float = 1e-2
+
         let centre = try objective()
         var checked = 0
         var total = 0

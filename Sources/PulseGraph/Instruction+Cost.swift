@@ -1,0 +1,60 @@
+/// What one instruction costs per sample, known from shapes alone (no execution).
+public struct InstructionCost: Sendable, Equatable {
+    /// Multiply-accumulates: the product of every label's extent for a `contract`; one per output value for
+    /// element-wise arithmetic and activations; one per input value for a `reduce`; 0 for moves of data.
+    public var multiplyAccumulates: Int
+    /// Bytes of the trainable parameter (or constant) the instruction declares, as Float32.
+    public var parameterBytes: Int
+    /// Bytes of the instruction's output for one sample, as Float32.
+    public var outputBytes: Int
+}
+
+extension Graph {
+    /// The cost of instruction `index` for one sample.
+    public func cost(of index: Int) -> InstructionCost {
+        let instruction = instructions[index]
+        let outputCount = instruction.shape.reduce(1, *)
+        let operandCounts = instruction.inputs.map { instructions[$0].shape.reduce(1, *) }
+        var macs = 0
+        var parameterBytes = 0
+        switch instruction.primitive {
+        case .param, .const:
+            parameterBytes = 4 * outputCount
+        case .contract(let text):
+            let shapes = instruction.inputs.map { instructions[$0].shape }
+            macs = (try? ContractSpec(text).multiplyAccumulates(left: shapes[0], right: shapes[1])) ?? 0
+        case .add, .sub, .mul, .div, .relu, .clip, .abs, .exp, .log, .sigmoid, .tanh:
+            macs = outputCount
+        case .reduce:
+            macs = operandCounts.first ?? 0
+        case .input, .pad, .window, .slice, .concat, .reshape, .shift:
+            macs = 0
+        }
+        return InstructionCost(multiplyAccumulates: macs, parameterBytes: parameterBytes, outputBytes: 4 * outputCount)
+    }
+
+    /// Multiply-accumulates of one sample through the whole graph.
+    public var multiplyAccumulates: Int { instructions.indices.reduce(0) { $0 + cost(of: $1).multiplyAccumulates } }
+
+    /// Number of trainable values.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.shape.reduce(1, *) } }
+
+    /// Costs summed per layer name, in the order layers first appear.
+    public var costByLayer: [(layer: String, cost: InstructionCost)] {
+        var order: [String] = []
+        var totals: [String: InstructionCost] = [:]
+        for index in instructions.indices {
+            let layer = instructions[index].layer
+            let cost = cost(of: index)
+            if let total = totals[layer] {
+                totals[layer] = InstructionCost(
+                    multiplyAccumulates: total.multiplyAccumulates + cost.multiplyAccumulates,
+                    parameterBytes: total.parameterBytes + cost.parameterBytes, outputBytes: total.outputBytes + cost.outputBytes)
+            } else {
+                order.append(layer)
+                totals[layer] = cost
+            }
+        }
+        return order.compactMap { layer in totals[layer].map { (layer, $0) } }
+    }
+}
