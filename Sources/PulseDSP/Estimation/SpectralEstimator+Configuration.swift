@@ -45,6 +45,13 @@ extension SpectralEstimator {
 
         public init() {}
 
+        /// The settings of the `RateTracker` that follows the rate across windows.
+        public var trackerSettings: RateTracker.Settings {
+            RateTracker.Settings(riseSigmaBpm: riseSigmaBpm, fallSigmaBpm: fallSigmaBpm, jumpCost: jumpCost,
+                                 lowRatePriorBpm: lowRatePriorBpm, lowRatePriorNatsPerBpm: lowRatePriorNatsPerBpm,
+                                 confidenceHalfWidthBpm: confidenceHalfWidthBpm)
+        }
+
         /// The settings measured on SPC 2015 and BAMI-1 (see the README).
         public static let standard = Configuration()
     }

@@ -13,10 +13,7 @@ import PulseSignals
 ///    evidence `E = Sp · G^γ`.
 /// 4. Motion mask: `E` is scaled by its maximum over the band, then, around every local maximum of `μ·Sa` of at
 ///    least `ρ`, evidence within `±w` BPM is replaced by a neutral level `η`.
-/// 5. Viterbi over rates `h` in `[min, max]`: `D_t(h) = log(E(h) + ε) − λ · max(0, h_low − h)
-///    + max( max_h' D_{t−1}(h') − (h − h')² / 2σ², max_h' D_{t−1}(h') − J )`, with `σ = σ_rise` for `h ≥ h'` and
-///    `σ_fall` otherwise. The estimate is the arg-max of `D_t`, refined by a parabola through its neighbours; the
-///    confidence is the share of `exp(D_t)` within `±c` BPM of it.
+/// 5. `RateTracker` follows the rate with `log(E + ε)` as each window's log-likelihood.
 public final class SpectralTracker {
     public let configuration: SpectralEstimator.Configuration
     private let fft: RealFFT
@@ -25,14 +22,10 @@ public final class SpectralTracker {
     private let binCount: Int
     private let binBpm: Double
     private let historyLength: Int
-    /// The transition between consecutive windows (the usual case; wider ones are made after gaps).
-    private let transition: RateTransition
-    /// The low-rate prior of each bin (nats, ≤ 0).
-    private let prior: [Double]
+    private let tracker: RateTracker
 
     private var ppgHistory: [[Float]] = []
     private var accHistory: [[Float]] = []
-    private var scores: [Double]?
     private var power: [Float]
     private var segment: [Float]
 
@@ -61,13 +54,8 @@ public final class SpectralTracker {
         let binCount = lastBin - firstBin + 1
         self.binCount = binCount
         historyLength = max(1, Int((configuration.wienerAverageSeconds / shiftSeconds).rounded()))
-        transition = RateTransition(
-            riseSigmaBpm: configuration.riseSigmaBpm, fallSigmaBpm: configuration.fallSigmaBpm,
-            jumpCost: configuration.jumpCost, binBpm: binBpm, binCount: binCount, windows: 1)
-        let firstBin = self.firstBin
-        prior = (0..<binCount).map { k in
-            -configuration.lowRatePriorNatsPerBpm * max(0, configuration.lowRatePriorBpm - Double(firstBin + k) * binBpm)
-        }
+        tracker = try RateTracker(firstBpm: Double(firstBin) * binBpm, binBpm: binBpm, binCount: binCount,
+                                  settings: configuration.trackerSettings)
         power = [Float](repeating: 0, count: fft.binCount)
         segment = [Float](repeating: 0, count: windowSamples)
     }
@@ -90,12 +78,7 @@ public final class SpectralTracker {
         append(ppgSpectrum, to: &ppgHistory)
         append(accSpectrum, to: &accHistory)
         let evidence = motionWeightedEvidence(ppgSpectrum, accSpectrum)
-        let step = elapsedWindows <= 1 ? transition : RateTransition(
-            riseSigmaBpm: configuration.riseSigmaBpm, fallSigmaBpm: configuration.fallSigmaBpm,
-            jumpCost: configuration.jumpCost, binBpm: binBpm, binCount: binCount, windows: elapsedWindows)
-        let next = viterbiStep(evidence, transition: step)
-        scores = next
-        return readOut(next)
+        return tracker.step(logLikelihood: evidence.map { log($0 + configuration.evidenceFloor) }, elapsedWindows: elapsedWindows)
     }
 
     private func append(_ spectrum: [Float], to history: inout [[Float]]) {
@@ -163,48 +146,5 @@ public final class SpectralTracker {
             evidence[k] = masked[k] ? c.maskedEvidence : (strongest > 0 ? evidence[k] / strongest : 0)
         }
         return evidence
-    }
-
-    /// One step of the max-product recursion, normalised so that its maximum is 0.
-    private func viterbiStep(_ evidence: [Double], transition: RateTransition) -> [Double] {
-        let c = configuration
-        var next = (0..<binCount).map { log(evidence[$0] + c.evidenceFloor) + prior[$0] }
-        if let previous = scores {
-            // The previous scores peak at 0, so a jump from the best rate costs exactly `jumpCost`.
-            let jump = -c.jumpCost
-            for k in 0..<binCount {
-                var best = jump
-                // From j ≤ k the rate rose by k − j bins; from j > k it fell by j − k.
-                for j in max(0, k - transition.riseReach)...k { best = max(best, previous[j] - transition.risePenalty[k - j]) }
-                if k + 1 < binCount {
-                    for j in (k + 1)...min(binCount - 1, k + transition.fallReach) {
-                        best = max(best, previous[j] - transition.fallPenalty[j - k])
-                    }
-                }
-                next[k] += best
-            }
-        }
-        let peak = next.max() ?? 0
-        return next.map { $0 - peak }
-    }
-
-    private func readOut(_ scores: [Double]) -> (bpm: Double, confidence: Double) {
-        var best = 0
-        for k in 1..<binCount where scores[k] > scores[best] { best = k }
-        var offset = 0.0
-        if best > 0 && best < binCount - 1 {
-            let (a, b, c) = (scores[best - 1], scores[best], scores[best + 1])
-            let curvature = a - 2 * b + c
-            if curvature < 0 { offset = min(0.5, max(-0.5, 0.5 * (a - c) / curvature)) }
-        }
-        let bpm = (Double(firstBin + best) + offset) * binBpm
-        var inside = 0.0
-        var total = 0.0
-        for k in 0..<binCount {
-            let weight = exp(scores[k])
-            total += weight
-            if abs(Double(firstBin + k) * binBpm - bpm) <= configuration.confidenceHalfWidthBpm { inside += weight }
-        }
-        return (bpm, total > 0 ? inside / total : 0)
     }
 }
