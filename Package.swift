@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "PulseSignals", targets: ["PulseSignals"]),
         .library(name: "PulseDSP", targets: ["PulseDSP"]),
         .library(name: "PulseGraph", targets: ["PulseGraph"]),
+        .library(name: "PulseModels", targets: ["PulseModels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,6 +23,7 @@ let package = Package(
             name: "CFFTW", pkgConfig: "fftw3f",
             providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
@@ -29,17 +31,19 @@ let package = Package(
         .target(
             name: "PulseDSP",
             dependencies: ["PulseSignals", "CFFTW", .product(name: "Numerics", package: "swift-numerics")]),
-        .target(name: "PulseGraph", dependencies: ["CBLAS"]),
+        .target(name: "PulseGraph", dependencies: ["CBLAS", "CMalloc"]),
+        .target(name: "PulseModels", dependencies: ["PulseGraph", "PulseDSP", "PulseSignals"]),
         .executableTarget(
             name: "pulse",
             dependencies: [
-                "PulseSignals", "PulseDSP",
+                "PulseSignals", "PulseDSP", "PulseGraph", "PulseModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "PulseTestSupport", dependencies: ["PulseSignals"], path: "Tests/PulseTestSupport"),
         .testTarget(name: "PulseSignalsTests", dependencies: ["PulseSignals", "PulseTestSupport", "CHDF5"]),
         .testTarget(name: "PulseDSPTests", dependencies: ["PulseDSP", "PulseSignals", "PulseTestSupport"]),
         .testTarget(name: "PulseGraphTests", dependencies: ["PulseGraph"]),
+        .testTarget(name: "PulseModelsTests", dependencies: ["PulseModels", "PulseTestSupport"]),
         .testTarget(name: "PulseCLITests", dependencies: ["pulse", "PulseTestSupport"]),
     ]
 )

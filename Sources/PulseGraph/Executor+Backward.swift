@@ -9,23 +9,47 @@ extension Executor {
         let needsGradient = graph.dependsOnParameters
         var adjoints = [[Float]?](repeating: nil, count: values.count)
         for (output, gradient) in zip(graph.outputs, outputGradients) {
-            guard gradient.shape == values[output].shape else {
-                throw GraphError("gradient of output \(output) has shape \(gradient.shape), the output \(values[output].shape)")
+            guard let value = values[output], gradient.shape == value.shape else {
+                throw GraphError("gradient of output \(output) has shape \(gradient.shape), the output another")
             }
             accumulate(&adjoints[output], gradient.scalars)
         }
         var result: [String: Tensor] = [:]
-        for index in graph.instructions.indices.reversed() {
-            guard let adjoint = adjoints[index] else { continue }
-            let instruction = graph.instructions[index]
-            if case .param(let name) = instruction.primitive {
-                result[name] = Tensor(shape: instruction.shape, scalars: adjoint)
-                continue
+        func addParameterGradient(_ index: Int, _ gradient: [Float]) {
+            guard case .param(let name) = graph.instructions[index].primitive else { return }
+            if var existing = result[name] {
+                for i in existing.scalars.indices { existing.scalars[i] += gradient[i] }
+                result[name] = existing
+            } else {
+                result[name] = Tensor(shape: graph.instructions[index].shape, scalars: gradient)
             }
-            let operands = instruction.inputs.map { values[$0] }
-            let operandGradients = try backward(instruction, operands, output: values[index], adjoint: adjoint)
-            for (operand, gradient) in zip(instruction.inputs, operandGradients) where needsGradient[operand] {
-                if let gradient { accumulate(&adjoints[operand], gradient) }
+        }
+        for kernel in kernels.reversed() {
+            switch kernel {
+            case .convolution(let convolution):
+                guard let adjoint = adjoints[convolution.output], let output = values[convolution.output],
+                      let input = values[convolution.input], let columns = evaluation.columns[convolution.output] else { continue }
+                let (inputGradient, weightGradient, biasGradient) = convolution.backward(
+                    adjoint, output: output, columns: columns, weight: try parameter(convolution.weight), inputShape: input.shape)
+                addParameterGradient(convolution.weight, weightGradient)
+                if let bias = convolution.bias { addParameterGradient(bias, biasGradient) }
+                if needsGradient[convolution.input] { accumulate(&adjoints[convolution.input], inputGradient) }
+            case .instruction(let index):
+                guard let adjoint = adjoints[index] else { continue }
+                let instruction = graph.instructions[index]
+                if case .param = instruction.primitive {
+                    addParameterGradient(index, adjoint)
+                    continue
+                }
+                guard let output = values[index] else { continue }
+                let operands = try instruction.inputs.map { input -> Value in
+                    guard let value = values[input] else { throw GraphError("\(instruction.layer): operand \(input) was not kept") }
+                    return value
+                }
+                let operandGradients = try backward(instruction, operands, output: output, adjoint: adjoint)
+                for (operand, gradient) in zip(instruction.inputs, operandGradients) where needsGradient[operand] {
+                    if let gradient { accumulate(&adjoints[operand], gradient) }
+                }
             }
         }
         for (name, shape) in graph.parameters where result[name] == nil {

@@ -1,15 +1,19 @@
+import CBLAS
+import CMalloc
 import Foundation
 
-/// Runs a graph on a batch: the generic path for every instruction, with gradients by reverse-mode
-/// differentiation (see `Executor+Backward.swift`).
+/// Runs a graph on a batch, with gradients by reverse-mode differentiation (see `Executor+Backward.swift`).
+///
+/// The graph is compiled into kernels: `pad → window → contract → (add bias) → (relu)` runs as one fused,
+/// BLAS-backed convolution (forward and backward); every other instruction runs through the generic path.
+/// `fusing: false` runs everything through the generic path, the reference the fused kernels are tested against.
 public struct Executor: Sendable {
     public let graph: Graph
     public var parameters: [String: Tensor]
-    /// The inference kernels, fused where the graph allows (see `infer(_:threads:)`).
     let kernels: [Kernel]
 
     /// - Throws: `GraphError` when the graph is invalid, or a parameter is missing or of the wrong shape.
-    public init(graph: Graph, parameters: [String: Tensor]) throws {
+    public init(graph: Graph, parameters: [String: Tensor], fusing: Bool = true) throws {
         try graph.validate()
         for (name, shape) in graph.parameters {
             guard let tensor = parameters[name] else { throw GraphError("parameter \(name) is missing") }
@@ -17,43 +21,76 @@ public struct Executor: Sendable {
         }
         self.graph = graph
         self.parameters = parameters
-        self.kernels = Executor.compile(graph)
+        self.kernels = fusing ? Executor.compile(graph) : graph.instructions.indices.map { .instruction($0) }
+        _ = Executor.singleThreadedBLAS
+        _ = Executor.reusedHeap
     }
+
+    /// glibc keeps freed memory for reuse instead of returning it to the system: a training step allocates and
+    /// frees megabyte-sized arrays by the dozen, and fresh pages from the kernel (mapped, faulted, zeroed) cost
+    /// more than the arithmetic (measured: 40 % of training time).
+    private static let reusedHeap: Void = pulse_keep_freed_memory()
+
+    /// OpenBLAS runs on one thread: the executor's matrices are small, where OpenBLAS's own threads spend their
+    /// time yielding to each other (measured: 40 % of training time in the scheduler), and the executor spreads
+    /// batches over threads itself.
+    private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
 
     /// The values of the graph's outputs for `inputs` (each of shape `[batch] + input shape`).
     public func run(_ inputs: [String: Tensor]) throws -> [Tensor] {
         try evaluate(inputs).outputs
     }
 
-    /// Every instruction's value for `inputs`, kept for `gradients(_:outputGradients:)`.
+    /// Runs every kernel on `inputs` and keeps what `gradients(_:outputGradients:)` needs.
     /// - Throws: `GraphError` when an input is missing or of the wrong shape, or the batch sizes differ.
     public func evaluate(_ inputs: [String: Tensor]) throws -> Evaluation {
-        var values: [Value] = []
-        values.reserveCapacity(graph.instructions.count)
+        var values = [Value?](repeating: nil, count: graph.instructions.count)
+        var columns: [Int: [Float]] = [:]
         var batchSize: Int?
-        for instruction in graph.instructions {
-            let operands = instruction.inputs.map { values[$0] }
-            let value: Value
-            switch instruction.primitive {
-            case .input(let name):
-                guard let tensor = inputs[name] else { throw GraphError("input \(name) is missing") }
-                guard tensor.shape.count == instruction.shape.count + 1, Array(tensor.shape.dropFirst()) == instruction.shape else {
-                    throw GraphError("input \(name) has shape \(tensor.shape), the graph needs [batch] + \(instruction.shape)")
+        for kernel in kernels {
+            switch kernel {
+            case .convolution(let convolution):
+                guard let x = values[convolution.input], x.batched else { throw GraphError("a fused convolution needs a batched input") }
+                let (output, saved) = try convolution.forward(x, weight: parameter(convolution.weight), bias: convolution.bias.map(parameter))
+                values[convolution.output] = output
+                columns[convolution.output] = saved
+            case .instruction(let index):
+                let instruction = graph.instructions[index]
+                switch instruction.primitive {
+                case .input(let name):
+                    guard let tensor = inputs[name] else { throw GraphError("input \(name) is missing") }
+                    guard tensor.shape.count == instruction.shape.count + 1, Array(tensor.shape.dropFirst()) == instruction.shape else {
+                        throw GraphError("input \(name) has shape \(tensor.shape), the graph needs [batch] + \(instruction.shape)")
+                    }
+                    if let batchSize, batchSize != tensor.shape[0] { throw GraphError("inputs have different batch sizes") }
+                    batchSize = tensor.shape[0]
+                    values[index] = Value(data: tensor.scalars, shape: tensor.shape, batched: true)
+                case .param, .const:
+                    let tensor = try parameter(index)
+                    values[index] = Value(data: tensor.scalars, shape: tensor.shape, batched: false)
+                default:
+                    let operands = try instruction.inputs.map { input -> Value in
+                        guard let value = values[input] else { throw GraphError("\(instruction.layer): operand \(input) was not computed") }
+                        return value
+                    }
+                    values[index] = try forward(instruction, operands)
                 }
-                if let batchSize, batchSize != tensor.shape[0] { throw GraphError("inputs have different batch sizes") }
-                batchSize = tensor.shape[0]
-                value = Value(data: tensor.scalars, shape: tensor.shape, batched: true)
-            case .param(let name):
-                guard let tensor = parameters[name] else { throw GraphError("parameter \(name) is missing") }
-                value = Value(data: tensor.scalars, shape: tensor.shape, batched: false)
-            case .const(let tensor):
-                value = Value(data: tensor.scalars, shape: tensor.shape, batched: false)
-            default:
-                value = try forward(instruction, operands)
             }
-            values.append(value)
         }
-        return Evaluation(graph: graph, values: values)
+        return Evaluation(graph: graph, values: values, columns: columns)
+    }
+
+    /// The tensor of a `param` or `const` instruction.
+    func parameter(_ index: Int) throws -> Tensor {
+        switch graph.instructions[index].primitive {
+        case .param(let name):
+            guard let tensor = parameters[name] else { throw GraphError("parameter \(name) is missing") }
+            return tensor
+        case .const(let tensor):
+            return tensor
+        default:
+            throw GraphError("instruction \(index) is not a parameter")
+        }
     }
 
     func forward(_ instruction: Instruction, _ operands: [Value]) throws -> Value {

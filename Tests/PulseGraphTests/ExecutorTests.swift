@@ -32,7 +32,7 @@ import Testing
         #expect(output.scalars == [0, 2, 2, 4, 4, 6])
     }
 
-    /// The fused convolution kernel gives the generic path's values on random shapes and settings.
+    /// The fused convolution kernel gives the generic path's values and gradients on random shapes and settings.
     @Test(arguments: 0..<12)
     func fusedConvolutionMatchesGenericPath(_ trial: Int) throws {
         var generator = SeededGenerator(seed: UInt64(100 + trial))
@@ -50,13 +50,23 @@ import Testing
                            stride: stride, padding: padding)(x, in: &graph)
         if withRelu { y = try graph.append(.relu, [y], layer: "conv") }
         graph.outputs = [y]
-        let executor = try Executor(graph: graph, parameters: graph.initialParameters(seed: UInt64(trial)))
-        #expect(executor.kernels.contains { if case .convolution = $0 { return true } else { return false } })
+        let parameters = graph.initialParameters(seed: UInt64(trial))
+        let fusedExecutor = try Executor(graph: graph, parameters: parameters)
+        let genericExecutor = try Executor(graph: graph, parameters: parameters, fusing: false)
+        #expect(fusedExecutor.kernels.contains { if case .convolution = $0 { return true } else { return false } })
         let input = random([3, channels, length], &generator)
-        let generic = try executor.run(["x": input])[0]
-        let fused = try executor.infer(["x": input])[0]
+        let fusedEvaluation = try fusedExecutor.evaluate(["x": input])
+        let genericEvaluation = try genericExecutor.evaluate(["x": input])
+        let (fused, generic) = (fusedEvaluation.outputs[0], genericEvaluation.outputs[0])
         #expect(fused.shape == generic.shape)
         for (a, b) in zip(fused.scalars, generic.scalars) { #expect(abs(a - b) < 1e-4) }
+        let seed = random(generic.shape, &generator)
+        let fusedGradients = try fusedExecutor.gradients(fusedEvaluation, outputGradients: [seed])
+        let genericGradients = try genericExecutor.gradients(genericEvaluation, outputGradients: [seed])
+        for (name, gradient) in genericGradients {
+            let other = try #require(fusedGradients[name])
+            for (a, b) in zip(other.scalars, gradient.scalars) { #expect(abs(a - b) < 1e-3 * max(1, abs(b)), "\(name)") }
+        }
     }
 
     @Test func inferenceOnTwoThreadsMatchesOne() throws {

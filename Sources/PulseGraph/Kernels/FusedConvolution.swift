@@ -59,43 +59,134 @@ struct FusedConvolution: Sendable {
         self.dilation = dilation
     }
 
-    /// Runs the kernel on `x` of shape `[batch, channels, length]` with weights `[out, channels, kernel]`.
-    func run(_ x: Value, weight: Tensor, bias: Tensor?) -> Value {
+    /// The instruction whose value the kernel produces.
+    var output: Int { covered.last ?? weight }
+
+    /// Runs the kernel on `x` of shape `[batch, channels, length]` with weights `[out, channels, kernel]`; returns
+    /// the output `[batch, out, count]` and the unfolded input (`[channels · kernel, batch · count]`, one matrix for
+    /// the whole batch so that a single large product replaces many small ones) for `backward`.
+    func forward(_ x: Value, weight: Tensor, bias: Tensor?) throws -> (Value, [Float]) {
+        guard x.shape.count == 3, weight.shape.count == 3, weight.shape[1] == x.shape[1] else {
+            throw GraphError("fused convolution: input \(x.shape) does not fit weights \(weight.shape)")
+        }
         let (batch, channels, length) = (x.shape[0], x.shape[1], x.shape[2])
         let outputs = weight.shape[0]
-        let padded = length + padBefore + padAfter
-        let count = (padded - dilation * (kernelSize - 1) - 1) / stride + 1
+        let count = (length + padBefore + padAfter - dilation * (kernelSize - 1) - 1) / stride + 1
         let rows = channels * kernelSize
-        var columns = [Float](repeating: 0, count: rows * count)
-        var result = [Float](repeating: 0, count: batch * outputs * count)
-        for b in 0..<batch {
-            for c in 0..<channels {
-                for k in 0..<kernelSize {
-                    let row = (c * kernelSize + k) * count
-                    for t in 0..<count {
-                        let position = t * stride + k * dilation - padBefore
-                        columns[row + t] = position >= 0 && position < length ? x.data[(b * channels + c) * length + position] : 0
+        let columnsPerRow = batch * count
+        var columns = [Float](repeating: 0, count: rows * columnsPerRow)
+        let ranges = (0..<kernelSize).map(validOutputs(length: length, count: count))
+        x.data.withUnsafeBufferPointer { input in
+            columns.withUnsafeMutableBufferPointer { col in
+                for c in 0..<channels {
+                    for k in 0..<kernelSize {
+                        let row = (c * kernelSize + k) * columnsPerRow
+                        for b in 0..<batch {
+                            let destination = row + b * count
+                            let source = (b * channels + c) * length + k * dilation - padBefore
+                            for t in ranges[k] { col[destination + t] = input[source + t * stride] }
+                        }
                     }
-                }
-            }
-            weight.scalars.withUnsafeBufferPointer { w in
-                columns.withUnsafeBufferPointer { col in
-                    result.withUnsafeMutableBufferPointer { out in
-                        guard let wBase = w.baseAddress, let colBase = col.baseAddress, let outBase = out.baseAddress else { return }
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputs), Int32(count), Int32(rows), 1,
-                                    wBase, Int32(rows), colBase, Int32(count), 0, outBase + b * outputs * count, Int32(count))
-                    }
-                }
-            }
-            for o in 0..<outputs {
-                let offset = (b * outputs + o) * count
-                let shift = bias?.scalars[o] ?? 0
-                for t in 0..<count {
-                    let value = result[offset + t] + shift
-                    result[offset + t] = relu ? max(value, 0) : value
                 }
             }
         }
-        return Value(data: result, shape: [batch, outputs, count], batched: true)
+        var product = [Float](repeating: 0, count: outputs * columnsPerRow)
+        gemm(transposeLeft: false, transposeRight: false, m: outputs, n: columnsPerRow, k: rows,
+             weight.scalars, columns, into: &product, accumulate: false)
+        var result = [Float](repeating: 0, count: batch * outputs * count)
+        product.withUnsafeBufferPointer { p in
+            result.withUnsafeMutableBufferPointer { out in
+                for o in 0..<outputs {
+                    let shift = bias?.scalars[o] ?? 0
+                    for b in 0..<batch {
+                        let source = o * columnsPerRow + b * count
+                        let destination = (b * outputs + o) * count
+                        for t in 0..<count {
+                            let value = p[source + t] + shift
+                            out[destination + t] = relu ? max(value, 0) : value
+                        }
+                    }
+                }
+            }
+        }
+        return (Value(data: result, shape: [batch, outputs, count], batched: true), columns)
+    }
+
+    /// Gradients of the input, the weights and the bias from the output's gradient `g` (`[batch, out, count]`),
+    /// with `G` its `[out, batch · count]` rearrangement: `dW = G · colᵀ`, `dbias = Σ G`, `dcol = Wᵀ · G`, and `dcol`
+    /// folded back onto the input positions it was unfolded from.
+    func backward(_ gradient: [Float], output: Value, columns: [Float], weight: Tensor, inputShape: [Int]) -> (input: [Float], weight: [Float], bias: [Float]) {
+        let (batch, channels, length) = (inputShape[0], inputShape[1], inputShape[2])
+        let outputs = weight.shape[0]
+        let count = output.shape[2]
+        let rows = channels * kernelSize
+        let columnsPerRow = batch * count
+        var g = [Float](repeating: 0, count: outputs * columnsPerRow)
+        var biasGradient = [Float](repeating: 0, count: outputs)
+        gradient.withUnsafeBufferPointer { source in
+            output.data.withUnsafeBufferPointer { y in
+                for b in 0..<batch {
+                    for o in 0..<outputs {
+                        let from = (b * outputs + o) * count
+                        let to = o * columnsPerRow + b * count
+                        var sum: Float = 0
+                        for t in 0..<count {
+                            let value = relu && y[from + t] <= 0 ? 0 : source[from + t]
+                            g[to + t] = value
+                            sum += value
+                        }
+                        biasGradient[o] += sum
+                    }
+                }
+            }
+        }
+        var weightGradient = [Float](repeating: 0, count: outputs * rows)
+        gemm(transposeLeft: false, transposeRight: true, m: outputs, n: rows, k: columnsPerRow, g, columns, into: &weightGradient, accumulate: false)
+        var columnGradient = [Float](repeating: 0, count: rows * columnsPerRow)
+        gemm(transposeLeft: true, transposeRight: false, m: rows, n: columnsPerRow, k: outputs, weight.scalars, g, into: &columnGradient, accumulate: false)
+        var inputGradient = [Float](repeating: 0, count: batch * channels * length)
+        let ranges = (0..<kernelSize).map(validOutputs(length: length, count: count))
+        columnGradient.withUnsafeBufferPointer { dCol in
+            inputGradient.withUnsafeMutableBufferPointer { dX in
+                for c in 0..<channels {
+                    for k in 0..<kernelSize {
+                        let row = (c * kernelSize + k) * columnsPerRow
+                        for b in 0..<batch {
+                            let source = row + b * count
+                            let destination = (b * channels + c) * length + k * dilation - padBefore
+                            for t in ranges[k] { dX[destination + t * stride] += dCol[source + t] }
+                        }
+                    }
+                }
+            }
+        }
+        return (inputGradient, weightGradient, biasGradient)
+    }
+
+    /// For kernel tap `k`, the outputs `t` whose input position `t · stride + k · dilation − padBefore` lies inside
+    /// `[0, length)`; the others read padding.
+    private func validOutputs(length: Int, count: Int) -> (Int) -> Range<Int> {
+        { k in
+            let shift = k * dilation - padBefore
+            let first = shift >= 0 ? 0 : (-shift + stride - 1) / stride
+            let last = min(count, (length - 1 - shift) >= 0 ? (length - 1 - shift) / stride + 1 : 0)
+            return first < last ? first..<last : 0..<0
+        }
+    }
+}
+
+/// `C = op(A) · op(B)` (row-major, `op` a transpose when asked) through `cblas_sgemm`; `C` is `m × n`, the inner
+/// dimension `k`. With `accumulate` the product is added to `C`.
+func gemm(transposeLeft: Bool, transposeRight: Bool, m: Int, n: Int, k: Int, _ a: [Float], _ b: [Float], into c: inout [Float], accumulate: Bool) {
+    guard m > 0, n > 0, k > 0 else { return }
+    a.withUnsafeBufferPointer { aBuffer in
+        b.withUnsafeBufferPointer { bBuffer in
+            c.withUnsafeMutableBufferPointer { cBuffer in
+                guard let aBase = aBuffer.baseAddress, let bBase = bBuffer.baseAddress, let cBase = cBuffer.baseAddress else { return }
+                cblas_sgemm(CblasRowMajor, transposeLeft ? CblasTrans : CblasNoTrans, transposeRight ? CblasTrans : CblasNoTrans,
+                            Int32(m), Int32(n), Int32(k), 1, aBase, Int32(transposeLeft ? m : k), bBase, Int32(transposeRight ? k : n),
+                            accumulate ? 1 : 0, cBase, Int32(n))
+            }
+        }
     }
 }

@@ -1,31 +1,38 @@
+import Foundation
+import Synchronization
+
 /// Mini-batch training of a graph with one input and one output: shuffles with a seeded generator, takes a loss
-/// gradient through `Executor.gradients`, and steps an optimiser under a learning-rate schedule. The same seed,
-/// data and settings give the same parameters.
+/// gradient through `Executor.gradients`, and steps an optimiser under a learning-rate schedule. Each batch is
+/// split over `threads` threads (data-parallel) and their gradients summed. The same seed, data, settings and
+/// thread count give the same parameters.
 public struct Trainer<O: Optimiser> {
     public var executor: Executor
     public var optimiser: O
     public var loss: Loss
     public var schedule: LearningRateSchedule
     public var batchSize: Int
+    public var threads: Int
     private var generator: SeededGenerator
     public private(set) var step = 0
 
-    public init(executor: Executor, optimiser: O, loss: Loss, schedule: LearningRateSchedule, batchSize: Int, seed: UInt64) {
+    public init(executor: Executor, optimiser: O, loss: Loss, schedule: LearningRateSchedule, batchSize: Int, seed: UInt64, threads: Int = 2) {
         self.executor = executor
         self.optimiser = optimiser
         self.loss = loss
         self.schedule = schedule
         self.batchSize = batchSize
+        self.threads = max(1, threads)
         self.generator = SeededGenerator(seed: seed)
     }
 
     /// One pass over `samples` (inputs of the graph's input shape, targets of its output shape) in a shuffled order.
-    /// `augment`, when given, transforms each batch's inputs in place before the step (its generator is seeded too).
+    /// `augment`, when given, transforms each sample (its index, input and target) in place before the step, with the
+    /// trainer's seeded generator.
     /// - Returns: the mean training loss of the epoch.
     /// - Throws: `GraphError` when the data do not fit the graph.
     public mutating func epoch(
         inputs: [[Float]], targets: [[Float]],
-        augment: ((inout [Float], inout SeededGenerator) -> Void)? = nil
+        augment: ((Int, inout [Float], inout [Float], inout SeededGenerator) -> Void)? = nil
     ) throws -> Float {
         guard let input = executor.graph.inputs.first, executor.graph.outputs.count == 1 else {
             throw GraphError("the trainer needs a graph with one input and one output")
@@ -41,20 +48,57 @@ public struct Trainer<O: Optimiser> {
             var batchTargets: [Float] = []
             for member in members {
                 var sample = inputs[member]
-                augment?(&sample, &generator)
+                var target = targets[member]
+                augment?(member, &sample, &target, &generator)
                 batchInputs += sample
-                batchTargets += targets[member]
+                batchTargets += target
             }
-            let x = Tensor(shape: [members.count] + input.shape, scalars: batchInputs)
-            let y = Tensor(shape: [members.count] + outputShape, scalars: batchTargets)
-            let evaluation = try executor.evaluate([input.name: x])
-            let (value, gradient) = loss.evaluate(predictions: evaluation.outputs[0], targets: y)
-            let gradients = try executor.gradients(evaluation, outputGradients: [gradient])
+            let (value, gradients) = try lossAndGradients(inputs: batchInputs, targets: batchTargets, count: members.count,
+                                                          input: input, outputShape: outputShape)
             optimiser.step(&executor.parameters, gradients: gradients, learningRate: schedule.rate(at: step))
             step += 1
             total += value
             batches += 1
         }
         return batches > 0 ? total / Float(batches) : 0
+    }
+
+    /// The batch's mean loss and its gradients, the batch split into `threads` parts evaluated concurrently.
+    private func lossAndGradients(inputs: [Float], targets: [Float], count: Int, input: (name: String, shape: [Int]),
+                                  outputShape: [Int]) throws -> (Float, [String: Tensor]) {
+        let parts = min(threads, count)
+        let inputWidth = input.shape.reduce(1, *)
+        let outputWidth = outputShape.reduce(1, *)
+        let bounds = (0...parts).map { $0 * count / parts }
+        let results = Mutex<[(Float, [String: Tensor])?]>(Array(repeating: nil, count: parts))
+        let failure = Mutex<Error?>(nil)
+        let (executor, loss) = (self.executor, self.loss)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = bounds[part]..<bounds[part + 1]
+            let share = Float(range.count) / Float(count)
+            do {
+                let x = Tensor(shape: [range.count] + input.shape, scalars: Array(inputs[(range.lowerBound * inputWidth)..<(range.upperBound * inputWidth)]))
+                let y = Tensor(shape: [range.count] + outputShape, scalars: Array(targets[(range.lowerBound * outputWidth)..<(range.upperBound * outputWidth)]))
+                let evaluation = try executor.evaluate([input.name: x])
+                var (value, gradient) = loss.evaluate(predictions: evaluation.outputs[0], targets: y)
+                for i in gradient.scalars.indices { gradient.scalars[i] *= share }
+                let gradients = try executor.gradients(evaluation, outputGradients: [gradient])
+                results.withLock { $0[part] = (value * share, gradients) }
+            } catch {
+                failure.withLock { $0 = error }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        let pieces = results.withLock { $0.compactMap { $0 } }
+        var total = pieces[0]
+        for piece in pieces.dropFirst() {
+            total.0 += piece.0
+            for (name, gradient) in piece.1 {
+                guard var sum = total.1[name] else { continue }
+                for i in sum.scalars.indices { sum.scalars[i] += gradient.scalars[i] }
+                total.1[name] = sum
+            }
+        }
+        return total
     }
 }

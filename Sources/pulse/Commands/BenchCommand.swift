@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let estimator = estimator.makeEstimator()
+        let estimator = try estimator.makeEstimator()
         let paths = try RecordingPaths.expand(paths)
         let recordings = try paths.map { try EstimationRun.estimate(estimator, path: $0).0 }  // also warms up plans
         var windows = 0

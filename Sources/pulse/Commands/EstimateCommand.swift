@@ -21,7 +21,7 @@ struct EstimateCommand: ParsableCommand {
     var plot: String?
 
     func run() throws {
-        let estimator = estimator.makeEstimator()
+        let estimator = try estimator.makeEstimator()
         let results = try RecordingPaths.expand(files).map { try EstimationRun.estimate(estimator, path: $0) }
         if let plot {
             try OutputFile.write(SVGPlot.timeline(results.map { ($0.0.name, $0.1) }), to: plot)

@@ -1,5 +1,8 @@
 import ArgumentParser
+import Foundation
 import PulseDSP
+import PulseGraph
+import PulseModels
 import PulseSignals
 
 /// The estimators `--method` can name.
@@ -12,14 +15,27 @@ struct EstimatorOptions: ParsableArguments {
     @Option(help: "Estimator: \(EstimatorMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
     var method: EstimatorMethod = .spectral
 
+    @Option(help: "A trained model file (.h5): estimate with it instead of the spectral method.")
+    var model: String?
+
     @Flag(help: "Preprocess causally (as a stream would) instead of with zero-phase filters.")
     var causal = false
 
     /// The estimator the options describe.
-    func makeEstimator() -> any HeartRateEstimator {
+    func makeEstimator() throws -> any HeartRateEstimator {
+        let preprocessing: Preprocessing = causal ? .causal : .zeroPhase
+        if let model {
+            let file = try ModelFile(path: model)
+            do {
+                return try NeuralEstimator(model: file, name: URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent,
+                                           preprocessing: preprocessing)
+            } catch let error as GraphError {
+                throw RecordingError(path: model, .unreadable(error.message))
+            }
+        }
         switch method {
         case .spectral:
-            return SpectralEstimator(configuration: .standard, preprocessing: causal ? .causal : .zeroPhase)
+            return SpectralEstimator(configuration: .standard, preprocessing: preprocessing)
         }
     }
 }

@@ -16,7 +16,7 @@ struct EvaluateCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let estimator = estimator.makeEstimator()
+        let estimator = try estimator.makeEstimator()
         let files = try RecordingPaths.expand(paths)
         let progress = Progress(total: files.count, label: "evaluate")
         var rows: [EvaluationReport.Row] = []

@@ -1,0 +1,66 @@
+import PulseDSP
+import PulseSignals
+
+/// Turns a recording into model inputs, sharing the classical path's conditioning (`SignalConditioner`:
+/// band-pass at the source rate, band-limited resampling), so that any source rate works.
+public struct InputPipeline: Sendable {
+    public let input: ModelInput
+    public let preprocessing: Preprocessing
+
+    public init(input: ModelInput, preprocessing: Preprocessing = .zeroPhase) {
+        self.input = input
+        self.preprocessing = preprocessing
+    }
+
+    /// The windows of `recording` for `layout`: one `[channels × windowSamples]` array per window (row-major),
+    /// and whether each window is free of gaps and of flat PPG.
+    /// - Throws: `RecordingError` when the recording fails validation; `DSPError` when a rate cannot hold the band.
+    public func windows(_ recording: Recording, layout: WindowLayout) throws -> (inputs: [[Float]], valid: [Bool]) {
+        try recording.validate(source: recording.name, layout: layout)
+        var configuration = SpectralEstimator.Configuration()
+        configuration.analysisRateHz = input.sampleRateHz
+        configuration.bandPassLowHz = input.bandLowHz
+        configuration.bandPassHighHz = input.bandHighHz
+        configuration.bandPassOrder = input.bandOrder
+        let ppg = try SignalConditioner(sourceRateHz: recording.ppg.sampleRateHz, configuration: configuration, preprocessing: preprocessing)
+            .condition(recording.ppg.channels)
+        let acc = try SignalConditioner(sourceRateHz: recording.acc.sampleRateHz, configuration: configuration, preprocessing: preprocessing)
+            .condition(recording.acc.channels)
+        let flat = recording.flatPPGWindows(layout)
+        let validity = zip(recording.windowValidity(layout), flat).map { $0 && !$1 }
+        let length = input.windowSamples
+        let available = min(ppg[0].count, acc[0].count)
+        var inputs: [[Float]] = []
+        var valid: [Bool] = []
+        for index in validity.indices {
+            let start = layout.startSample(ofWindow: index, at: input.sampleRateHz)
+            guard start + length <= available else {
+                inputs.append([Float](repeating: 0, count: input.channels * length))
+                valid.append(false)
+                continue
+            }
+            var window = [Float](repeating: 0, count: input.channels * length)
+            // Channel 0: the mean of the standardised PPG channels.
+            for channel in ppg {
+                let standardised = Self.standardised(channel[start..<(start + length)])
+                for t in 0..<length { window[t] += standardised[t] / Float(ppg.count) }
+            }
+            for axis in 0..<min(input.channels - 1, acc.count) {
+                let standardised = Self.standardised(acc[axis][start..<(start + length)])
+                for t in 0..<length { window[(axis + 1) * length + t] = standardised[t] }
+            }
+            inputs.append(window)
+            valid.append(validity[index])
+        }
+        return (inputs, valid)
+    }
+
+    /// `(x − mean) / std` (just `x − mean` when the standard deviation is 0).
+    static func standardised(_ values: ArraySlice<Float>) -> [Float] {
+        let count = Double(values.count)
+        let mean = values.reduce(0.0) { $0 + Double($1) } / count
+        let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / count
+        let scale = variance > 0 ? 1 / variance.squareRoot() : 1
+        return values.map { Float((Double($0) - mean) * scale) }
+    }
+}

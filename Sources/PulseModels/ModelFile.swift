@@ -1,0 +1,84 @@
+import Foundation
+import PulseGraph
+import PulseSignals
+
+/// A trained model on disk (HDF5): the instruction graph as a JSON attribute `graph`, one Float32 dataset per
+/// parameter (`param.NAME`), the input it expects as a JSON attribute `input`, and free-form text metadata
+/// (training data, metrics) as further attributes.
+public struct ModelFile: Sendable, Equatable {
+    /// The file layout this code writes and reads.
+    public static let format = "pulse-model-1"
+
+    public var graph: Graph
+    public var parameters: [String: Tensor]
+    public var input: ModelInput
+    public var output: RateBins
+    public var metadata: [String: String]
+
+    public init(graph: Graph, parameters: [String: Tensor], input: ModelInput, output: RateBins, metadata: [String: String] = [:]) {
+        self.graph = graph
+        self.parameters = parameters
+        self.input = input
+        self.output = output
+        self.metadata = metadata
+    }
+
+    /// Writes the model, replacing any file at `path`.
+    public func write(to path: String) throws {
+        let file = try HDF5File.create(path)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        try file.write(.text(Self.format), as: "format")
+        try file.write(.text(try json(graph)), as: "graph")
+        try file.write(.text(try json(input)), as: "input")
+        try file.write(.text(try json(output)), as: "output")
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { try file.write(.text(value), as: "meta." + key) }
+        for (name, tensor) in parameters.sorted(by: { $0.key < $1.key }) {
+            try file.write(tensor.scalars, shape: tensor.shape.isEmpty ? [1] : tensor.shape, as: "param." + name)
+        }
+    }
+
+    /// Reads a model and checks that its graph is valid and its parameters match it.
+    /// - Throws: `RecordingError` naming the file: not a model, a corrupt graph, a missing or mis-shaped parameter.
+    public init(path: String) throws {
+        let file = try HDF5File.open(path)
+        func text(_ name: String) throws -> String {
+            guard case .text(let value)? = try file.attribute(name) else { throw RecordingError(path: path, .missingAttribute(name)) }
+            return value
+        }
+        guard try text("format") == Self.format else {
+            throw RecordingError(path: path, .unsupported("not a \(Self.format) model (attribute format)"))
+        }
+        func decode<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
+            do {
+                return try JSONDecoder().decode(type, from: Data(try text(name).utf8))
+            } catch let error as RecordingError {
+                throw error
+            } catch {
+                throw RecordingError(path: path, .unreadable("attribute \(name) is not a valid \(T.self)"))
+            }
+        }
+        let graph = try decode(Graph.self, "graph")
+        var parameters: [String: Tensor] = [:]
+        for (name, shape) in graph.parameters {
+            guard file.contains("param." + name) else { throw RecordingError(path: path, .missingDataset("/param." + name)) }
+            let (storedShape, values) = try file.readFloats("param." + name)
+            guard values.count == shape.reduce(1, *) else {
+                throw RecordingError(path: path, .badShape(field: "/param." + name, detail: "holds \(storedShape), the graph needs \(shape)"))
+            }
+            parameters[name] = Tensor(shape: shape, scalars: values)
+        }
+        do {
+            try graph.validate()
+        } catch let error as GraphError {
+            throw RecordingError(path: path, .unreadable("the graph does not hold together: \(error.message)"))
+        }
+        var metadata: [String: String] = [:]
+        for name in file.attributeNames() where name.hasPrefix("meta.") {
+            if case .text(let value)? = try? file.attribute(name) { metadata[String(name.dropFirst(5))] = value }
+        }
+        self.init(graph: graph, parameters: parameters, input: try decode(ModelInput.self, "input"),
+                  output: try decode(RateBins.self, "output"), metadata: metadata)
+    }
+}

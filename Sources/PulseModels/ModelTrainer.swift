@@ -1,0 +1,111 @@
+import Foundation
+import PulseGraph
+
+/// How a model is trained.
+public struct TrainingSettings: Sendable, Equatable {
+    public var epochs = 30
+    public var batchSize = 64
+    public var learningRate: Float = 2e-3
+    public var weightDecay: Float = 1e-4
+    /// Width (standard deviation, BPM) of the Gaussian target around each reference rate.
+    public var labelSigmaBpm = 2.0
+    /// Each window's channels are stretched in time by a random factor in `1 ± stretch` (and its label with it),
+    /// so that the model sees rates and cadences beyond those of the training recordings.
+    public var stretch = 0.1
+    public var seed: UInt64 = 2015
+
+    public init() {}
+}
+
+/// What the trainer reports after each epoch.
+public struct EpochReport: Sendable {
+    public var epoch: Int
+    public var epochs: Int
+    public var loss: Float
+    /// MAE of the arg-max rate (no tracking) on the validation windows, when there are any.
+    public var validationMaeBpm: Double?
+    public var windowsPerSecond: Double
+    public var secondsLeft: Double
+}
+
+/// Trains a `SpectralCNN` with AdamW and a cosine schedule on softmax cross-entropy against Gaussian targets.
+public struct ModelTrainer: Sendable {
+    public var architecture: SpectralCNN
+    public var settings: TrainingSettings
+
+    public init(architecture: SpectralCNN, settings: TrainingSettings) {
+        self.architecture = architecture
+        self.settings = settings
+    }
+
+    /// Trains on `training`, reporting each epoch (with validation MAE on `validation` when given).
+    public func train(_ training: TrainingSet, validation: TrainingSet? = nil, report: (EpochReport) -> Void = { _ in }) throws -> ModelFile {
+        let graph = try architecture.graph()
+        let bins = architecture.bins
+        let targets = training.labelsBpm.map { bins.target(bpm: $0, sigmaBpm: settings.labelSigmaBpm) }
+        let batchesPerEpoch = (training.count + settings.batchSize - 1) / settings.batchSize
+        let schedule = LearningRateSchedule(peak: settings.learningRate, warmupSteps: batchesPerEpoch,
+                                            totalSteps: batchesPerEpoch * settings.epochs)
+        var trainer = Trainer(executor: try Executor(graph: graph, parameters: graph.initialParameters(seed: settings.seed)),
+                              optimiser: Adam(weightDecay: settings.weightDecay), loss: .softmaxCrossEntropy,
+                              schedule: schedule, batchSize: settings.batchSize, seed: settings.seed)
+        let started = Date()
+        let stretch = settings.stretch
+        let samples = architecture.input.windowSamples
+        for epoch in 1...settings.epochs {
+            let epochStart = Date()
+            let sigma = settings.labelSigmaBpm
+            let loss = try trainer.epoch(inputs: training.inputs, targets: targets, augment: stretch > 0 ? { index, window, target, generator in
+                let factor = Double.random(in: (1 - stretch)...(1 + stretch), using: &generator)
+                Self.stretch(&window, samples: samples, factor: Float(factor))
+                target = bins.target(bpm: training.labelsBpm[index] * factor, sigmaBpm: sigma)
+            } : nil)
+            var validationMae: Double?
+            if let validation, validation.count > 0 {
+                validationMae = try Self.argmaxMae(trainer.executor, bins: bins, set: validation)
+            }
+            let elapsed = Date().timeIntervalSince(epochStart)
+            let total = Date().timeIntervalSince(started)
+            report(EpochReport(epoch: epoch, epochs: settings.epochs, loss: loss, validationMaeBpm: validationMae,
+                               windowsPerSecond: Double(training.count) / max(elapsed, 1e-9),
+                               secondsLeft: total / Double(epoch) * Double(settings.epochs - epoch)))
+        }
+        return ModelFile(graph: graph, parameters: trainer.executor.parameters, input: architecture.input, output: bins)
+    }
+
+    /// Stretches every channel of a `[channels × samples]` window in time by `factor` (linear interpolation,
+    /// reflected at the end), which multiplies its rates by `factor`.
+    static func stretch(_ window: inout [Float], samples: Int, factor: Float) {
+        let channels = window.count / samples
+        var result = [Float](repeating: 0, count: window.count)
+        for c in 0..<channels {
+            for t in 0..<samples {
+                var position = Float(t) * factor
+                let limit = Float(samples - 1)
+                if position > limit { position = max(0, 2 * limit - position) }
+                let left = Int(position)
+                let right = min(left + 1, samples - 1)
+                let fraction = position - Float(left)
+                result[c * samples + t] = window[c * samples + left] * (1 - fraction) + window[c * samples + right] * fraction
+            }
+        }
+        window = result
+    }
+
+    /// MAE of the arg-max rate over a set, without tracking.
+    static func argmaxMae(_ executor: Executor, bins: RateBins, set: TrainingSet) throws -> Double {
+        var total = 0.0
+        let batch = 256
+        for start in stride(from: 0, to: set.count, by: batch) {
+            let range = start..<min(start + batch, set.count)
+            let input = Tensor(shape: [range.count] + (executor.graph.inputs.first?.shape ?? []), scalars: range.flatMap { set.inputs[$0] })
+            let logits = try executor.infer(["window": input], threads: 2)[0]
+            for (row, index) in range.enumerated() {
+                let values = logits.scalars[(row * bins.count)..<((row + 1) * bins.count)]
+                let best = values.indices.max { values[$0] < values[$1] } ?? values.startIndex
+                total += abs(bins.bpm(best - values.startIndex) - set.labelsBpm[index])
+            }
+        }
+        return total / Double(max(set.count, 1))
+    }
+}

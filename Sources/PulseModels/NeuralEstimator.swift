@@ -1,0 +1,64 @@
+import Foundation
+import PulseDSP
+import PulseGraph
+import PulseSignals
+
+/// A trained model as a heart-rate estimator: the input pipeline cuts windows, the model scores every rate bin
+/// (batch inference over `threads` threads), and a `RateTracker` follows the rate across windows with
+/// `log(p + ε)` as each window's log-likelihood.
+public struct NeuralEstimator: HeartRateEstimator, Sendable {
+    public let model: ModelFile
+    public let name: String
+    public let preprocessing: Preprocessing
+    public let tracking: RateTracker.Settings
+    public let threads: Int
+    private let executor: Executor
+
+    /// Floor added to each probability before its logarithm, so that no rate is ruled out.
+    public static let probabilityFloor = 1e-3
+
+    public init(model: ModelFile, name: String, preprocessing: Preprocessing = .zeroPhase,
+                tracking: RateTracker.Settings = SpectralEstimator.Configuration.standard.trackerSettings, threads: Int = 2) throws {
+        self.model = model
+        self.name = name
+        self.preprocessing = preprocessing
+        self.tracking = tracking
+        self.threads = threads
+        executor = try Executor(graph: model.graph, parameters: model.parameters)
+    }
+
+    /// Probabilities over the model's rate bins for each window (rows of `model.output.count`).
+    public func probabilities(_ windows: [[Float]]) throws -> [[Double]] {
+        guard !windows.isEmpty else { return [] }
+        let input = Tensor(shape: [windows.count] + model.input.shape, scalars: windows.flatMap { $0 })
+        let logits = try executor.infer(["window": input], threads: threads)[0]
+        let width = model.output.count
+        return (0..<windows.count).map { row in
+            let values = logits.scalars[(row * width)..<((row + 1) * width)]
+            let peak = values.max() ?? 0
+            let exps = values.map { Foundation.exp(Double($0 - peak)) }
+            let total = exps.reduce(0, +)
+            return exps.map { $0 / total }
+        }
+    }
+
+    public func estimate(_ recording: Recording, layout: WindowLayout) throws -> [WindowEstimate] {
+        let (windows, valid) = try InputPipeline(input: model.input, preprocessing: preprocessing).windows(recording, layout: layout)
+        let analysed = windows.indices.filter { valid[$0] }
+        let probabilities = try self.probabilities(analysed.map { windows[$0] })
+        let bins = model.output
+        let tracker = try RateTracker(firstBpm: bins.firstBpm, binBpm: bins.binBpm, binCount: bins.count, settings: tracking)
+        var byWindow: [Int: (Double, Double)] = [:]
+        var previous: Int?
+        for (row, index) in analysed.enumerated() {
+            let logLikelihood = probabilities[row].map { Foundation.log($0 + Self.probabilityFloor) }
+            byWindow[index] = tracker.step(logLikelihood: logLikelihood, elapsedWindows: index - (previous ?? (index - 1)))
+            previous = index
+        }
+        return windows.indices.map { index in
+            let result = byWindow[index]
+            return WindowEstimate(index: index, endSeconds: layout.endSeconds(ofWindow: index), bpm: result?.0,
+                                  confidence: result?.1 ?? 0, referenceBpm: recording.reference?.label(at: index))
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import PulseGraph
+
+/// The baseline neural estimator, a 1-D CNN over PPG and accelerometer spectra in the spirit of DeepPPG
+/// (Reiss et al. 2019) and the BAMI authors, written entirely in graph instructions:
+///
+/// 1. Spectra: each channel of the `[4, 256]` input window is tapered (Hann) and projected on cosines and sines
+///    at the output's rates (two `contract`s with constant matrices: a DFT evaluated at `bins.count` frequencies),
+///    giving power `re² + im²`, scaled per channel to a maximum of 1.
+/// 2. A convolution over the frequency axis (4 → `width` channels), then residual blocks of dilated
+///    convolutions, then a pointwise convolution to one channel: a logit per rate bin.
+///
+/// The output is a distribution over `bins` (softmax of the logits) that `NeuralEstimator` follows across
+/// windows with a `RateTracker`, as BeliefPPG does.
+public struct SpectralCNN: Sendable, Equatable {
+    public var input: ModelInput
+    public var bins: RateBins
+    public var width: Int
+    public var kernelSize: Int
+    public var dilations: [Int]
+
+    /// 30–240 BPM in 1.875 BPM bins (1/32 Hz), 32 channels, kernel 5, dilations 1, 2, 4, 8.
+    public static let baseline = SpectralCNN(
+        input: .standard, bins: RateBins(firstBpm: 30, binBpm: 1.875, count: 113), width: 32, kernelSize: 5, dilations: [1, 2, 4, 8])
+
+    public init(input: ModelInput, bins: RateBins, width: Int, kernelSize: Int, dilations: [Int]) {
+        self.input = input
+        self.bins = bins
+        self.width = width
+        self.kernelSize = kernelSize
+        self.dilations = dilations
+    }
+
+    /// The instruction graph: input `"window"` of `input.shape`, output the logits `[bins.count]`.
+    public func graph() throws -> Graph {
+        var graph = Graph()
+        let samples = input.windowSamples
+        let x = try graph.append(.input(name: "window"), shape: input.shape, layer: "input")
+        let hann = Tensor(shape: [1, samples], scalars: (0..<samples).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(samples))) })
+        let taper = try graph.append(.const(hann), layer: "spectrum")
+        let tapered = try graph.append(.mul, [x, taper], layer: "spectrum")
+        var cosines = [Float](repeating: 0, count: bins.count * samples)
+        var sines = [Float](repeating: 0, count: bins.count * samples)
+        for k in 0..<bins.count {
+            let hz = bins.bpm(k) / 60
+            for t in 0..<samples {
+                let phase = 2 * Double.pi * hz * Double(t) / input.sampleRateHz
+                cosines[k * samples + t] = Float(cos(phase))
+                sines[k * samples + t] = Float(sin(phase))
+            }
+        }
+        let cosine = try graph.append(.const(Tensor(shape: [bins.count, samples], scalars: cosines)), layer: "spectrum")
+        let sine = try graph.append(.const(Tensor(shape: [bins.count, samples], scalars: sines)), layer: "spectrum")
+        let real = try graph.append(.contract(spec: "ft,ct->cf"), [cosine, tapered], layer: "spectrum")
+        let imaginary = try graph.append(.contract(spec: "ft,ct->cf"), [sine, tapered], layer: "spectrum")
+        let power = try graph.append(.add, [try graph.append(.mul, [real, real], layer: "spectrum"),
+                                            try graph.append(.mul, [imaginary, imaginary], layer: "spectrum")], layer: "spectrum")
+        let peak = try graph.append(.reduce(kind: .max, axes: [1]), [power], layer: "spectrum")
+        let floor = try graph.append(.const(Tensor(shape: [1], scalars: [1e-6])), layer: "spectrum")
+        let divisor = try graph.append(.reshape(shape: [input.channels, 1]), [try graph.append(.add, [peak, floor], layer: "spectrum")], layer: "spectrum")
+        var y = try graph.append(.div, [power, divisor], layer: "spectrum")
+        y = try Conv1d("conv0", inputChannels: input.channels, outputChannels: width, kernelSize: kernelSize)(y, in: &graph)
+        y = try graph.append(.relu, [y], layer: "conv0")
+        for (index, dilation) in dilations.enumerated() {
+            y = try ResidualBlock("block\(index + 1)", channels: width, kernelSize: kernelSize, dilation: dilation)(y, in: &graph)
+        }
+        y = try Conv1d("head", inputChannels: width, outputChannels: 1, kernelSize: 1)(y, in: &graph)
+        graph.outputs = [try graph.append(.reshape(shape: [bins.count]), [y], layer: "head")]
+        return graph
+    }
+}
