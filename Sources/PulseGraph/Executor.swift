@@ -22,8 +22,13 @@ public struct Executor: Sendable {
         self.graph = graph
         self.parameters = parameters
         self.kernels = fusing ? Executor.compile(graph) : graph.instructions.indices.map { .instruction($0) }
-        _ = Executor.singleThreadedBLAS
-        _ = Executor.reusedHeap
+        Executor.configureRuntime()
+    }
+
+    /// Applies the process-wide settings the executor relies on (once).
+    static func configureRuntime() {
+        _ = singleThreadedBLAS
+        _ = reusedHeap
     }
 
     /// glibc keeps freed memory for reuse instead of returning it to the system: a training step allocates and

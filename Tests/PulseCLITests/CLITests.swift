@@ -124,6 +124,28 @@ import Testing
         #expect(plot.status != 0 && plot.standardError.contains("plot.svg: cannot be written") && plot.standardOutput.isEmpty)
     }
 
+    @Test func trainThenEstimateWithTheModel() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = try recordingFile(directory)
+        let model = directory.path("model.h5")
+        let train = try PulseProcess.run(["train", "--data", data, "--out", model, "--epochs", "1", "--json", directory.path("train.json")])
+        #expect(train.status == 0, "\(train.standardError)")
+        #expect(train.standardError.contains("epoch 1/1") && train.standardOutput.contains("MACs per window"))
+        let again = try PulseProcess.run(["train", "--data", data, "--out", model, "--epochs", "1"])
+        #expect(again.status != 0 && again.standardError.contains("already exists"))
+        let estimate = try PulseProcess.run(["estimate", data, "--model", model, "--format", "json"])
+        #expect(estimate.status == 0, "\(estimate.standardError)")
+        let recordings = try #require(try estimate.json()["recordings"] as? [[String: Any]])
+        let windows = try #require(recordings.first?["windows"] as? [[String: Any]])
+        #expect(windows.count == 17 && windows.allSatisfy { $0["hr_bpm"] is Double && $0["t_s"] is Double && $0["ref_bpm"] is Double })
+        let evaluate = try PulseProcess.run(["evaluate", data, "--model", model, "--json"])
+        let evaluation = try evaluate.json()
+        #expect(evaluate.status == 0 && evaluation["mae_bpm"] is Double)
+        let notAModel = try PulseProcess.run(["estimate", data, "--model", data])
+        #expect(notAModel.status != 0 && notAModel.standardError.contains("synthetic.h5: attribute format is missing"))
+    }
+
     @Test func importCSVThenEstimate() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
