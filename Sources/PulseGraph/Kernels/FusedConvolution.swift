@@ -74,21 +74,31 @@ struct FusedConvolution: Sendable {
         let count = (length + padBefore + padAfter - dilation * (kernelSize - 1) - 1) / stride + 1
         let rows = channels * kernelSize
         let columnsPerRow = batch * count
-        var columns = [Float](repeating: 0, count: rows * columnsPerRow)
         let ranges = (0..<kernelSize).map(validOutputs(length: length, count: count))
-        x.data.withUnsafeBufferPointer { input in
-            columns.withUnsafeMutableBufferPointer { col in
+        // Every entry is written below (a copy inside the valid range, zeros for the padding), so the matrix
+        // starts uninitialised.
+        let columns = [Float](unsafeUninitializedCapacity: rows * columnsPerRow) { col, initialised in
+            x.data.withUnsafeBufferPointer { input in
+                guard let base = col.baseAddress, let inputBase = input.baseAddress else { return }
                 for c in 0..<channels {
                     for k in 0..<kernelSize {
                         let row = (c * kernelSize + k) * columnsPerRow
+                        let valid = ranges[k]
                         for b in 0..<batch {
-                            let destination = row + b * count
+                            let destination = base + row + b * count
                             let source = (b * channels + c) * length + k * dilation - padBefore
-                            for t in ranges[k] { col[destination + t] = input[source + t * stride] }
+                            destination.initialize(repeating: 0, count: valid.lowerBound)
+                            if stride == 1 {
+                                (destination + valid.lowerBound).initialize(from: inputBase + source + valid.lowerBound, count: valid.count)
+                            } else {
+                                for t in valid { (destination + t).initialize(to: input[source + t * stride]) }
+                            }
+                            (destination + valid.upperBound).initialize(repeating: 0, count: count - valid.upperBound)
                         }
                     }
                 }
             }
+            initialised = rows * columnsPerRow
         }
         var product = [Float](repeating: 0, count: outputs * columnsPerRow)
         gemm(transposeLeft: false, transposeRight: false, m: outputs, n: columnsPerRow, k: rows,
