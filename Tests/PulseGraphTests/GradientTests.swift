@@ -16,8 +16,8 @@ import Testing
     }
 
     /// Checks ∂(Σ w ⊙ output)/∂θ for every parameter θ against central differences.
-    static func check(_ graph: Graph, batch: Int = 2, positive: Bool = false, tolerance: Float = 2e-2, step: Float = 1e-2) throws {
-        var generator = SystemRandomNumberGenerator()
+    static func check(_ graph: Graph, batch: Int = 2, positive: Bool = false, tolerance: Float = 3e-2, step: Float = 1e-2, seed: UInt64 = 17) throws {
+        var generator = SeededGenerator(seed: seed)
         func random(_ shape: [Int]) -> Tensor {
             Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in
                 positive ? Float.random(in: 0.5...1.5, using: &generator) : Float.random(in: -1...1, using: &generator)
@@ -48,9 +48,10 @@ import Testing
                 let down = try objective()
                 executor.parameters[name]?.scalars[i] = tensor.scalars[i]
                 // Where a kink (relu, clip, abs, max) lies within the step, the two one-sided slopes disagree and a
-                // finite difference means nothing: such coordinates are skipped.
+                // finite difference means nothing: such coordinates are skipped. Slopes within 5 % of each other bound
+                // the central difference's error by 2.5 %, inside the tolerance.
                 let (right, left) = (up - centre, centre - down)
-                if abs(right - left) > 0.2 * max(abs(right), abs(left), 1e-4) { continue }
+                if abs(right - left) > 0.05 * max(abs(right), abs(left), 1e-4) { continue }
                 checked += 1
                 let numeric = Float((up - down) / (2 * Double(step)))
                 let analytic = gradients[name]?.scalars[i] ?? .nan
