@@ -22,12 +22,8 @@ public struct InputPipeline: Sendable {
         configuration.bandPassLowHz = input.bandLowHz
         configuration.bandPassHighHz = input.bandHighHz
         configuration.bandPassOrder = input.bandOrder
-        let ppg = try SignalConditioner(sourceRateHz: recording.ppg.sampleRateHz, configuration: configuration, preprocessing: preprocessing)
-            .condition(recording.ppg.channels)
-        let acc = try SignalConditioner(sourceRateHz: recording.acc.sampleRateHz, configuration: configuration, preprocessing: preprocessing)
-            .condition(recording.acc.channels)
-        let flat = recording.flatPPGWindows(layout)
-        let validity = zip(recording.windowValidity(layout), flat).map { $0 && !$1 }
+        let (ppg, acc) = try SignalConditioner.condition(recording, configuration: configuration, preprocessing: preprocessing)
+        let validity = recording.analysableWindows(layout)
         let length = input.windowSamples
         let available = min(ppg[0].count, acc[0].count)
         var inputs: [[Float]] = []

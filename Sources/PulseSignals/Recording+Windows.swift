@@ -19,6 +19,12 @@ extension Recording {
         return valid
     }
 
+    /// Per window, whether it can be analysed: no NaN gap (`windowValidity`) and a PPG that is not flat
+    /// (`flatPPGWindows`).
+    public func analysableWindows(_ layout: WindowLayout = .standard) -> [Bool] {
+        zip(windowValidity(layout), flatPPGWindows(layout)).map { $0 && !$1 }
+    }
+
     /// Per window, whether every PPG channel is constant inside it (a sensor saturated or off the skin):
     /// such a window carries no pulse, whatever its accelerometer shows.
     public func flatPPGWindows(_ layout: WindowLayout = .standard) -> [Bool] {

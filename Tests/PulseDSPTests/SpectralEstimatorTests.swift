@@ -1,5 +1,6 @@
 import Foundation
 import PulseDSP
+import PulseGraph
 import PulseSignals
 import PulseTestSupport
 import Testing
@@ -30,7 +31,7 @@ import Testing
     @Test func confidenceIsHigherForACleanPulseThanForNoise() throws {
         let clean = SyntheticRecording.make(bpm: 70)
         var noise = clean
-        var generator = SplitMix64(seed: 3)
+        var generator = SeededGenerator(seed: 3)
         noise.ppg.channels = noise.ppg.channels.map { $0.map { _ in Float(generator.nextSigned()) } }
         let cleanConfidence = try SpectralEstimator().estimate(clean, layout: .standard).map(\.confidence)
         let noiseConfidence = try SpectralEstimator().estimate(noise, layout: .standard).map(\.confidence)

@@ -1,4 +1,5 @@
 import Foundation
+import PulseGraph
 import PulseSignals
 
 /// Small deterministic recordings with a known heart rate, for tests of readers and estimators.
@@ -19,7 +20,7 @@ public enum SyntheticRecording {
         name: String = "synthetic", seconds: Double, heartRateBpm: (Double) -> Double, motionHz: Double = 2.6,
         ppgRateHz: Double = 125, accRateHz: Double = 125, ppgChannels: Int = 2
     ) -> Recording {
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         let ppgCount = Int(seconds * ppgRateHz)
         let accCount = Int(seconds * accRateHz)
         var phase = [Double](repeating: 0, count: ppgCount)
@@ -57,20 +58,7 @@ public enum SyntheticRecording {
     }
 }
 
-/// A tiny deterministic random number generator (SplitMix64), so tests see the same noise every run.
-public struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededGenerator {
     /// A uniform value in [-1, 1).
     public mutating func nextSigned() -> Double {
         Double(next() >> 11) / Double(1 << 53) * 2 - 1

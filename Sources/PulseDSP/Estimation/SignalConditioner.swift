@@ -1,3 +1,5 @@
+import PulseSignals
+
 /// How the estimator's preprocessing runs: zero-phase band-pass and interpolated gaps over the whole recording
 /// (offline only), or forward-only filtering and held gaps, as a stream must.
 public enum Preprocessing: String, Sendable, CaseIterable {
@@ -28,6 +30,17 @@ public struct SignalConditioner: Sendable {
             band: .bandPass(lowHz: configuration.bandPassLowHz, highHz: configuration.bandPassHighHz),
             sampleRateHz: sourceRateHz)
         resampler = try Resampler(fromHz: sourceRateHz, toHz: configuration.analysisRateHz)
+    }
+
+    /// Conditions the PPG and accelerometer groups of `recording`, each from its own rate.
+    /// - Throws: `DSPError` when the band does not fit below a group's Nyquist frequency.
+    public static func condition(
+        _ recording: Recording, configuration: SpectralEstimator.Configuration, preprocessing: Preprocessing
+    ) throws -> (ppg: [[Float]], acc: [[Float]]) {
+        (try SignalConditioner(sourceRateHz: recording.ppg.sampleRateHz, configuration: configuration, preprocessing: preprocessing)
+            .condition(recording.ppg.channels),
+         try SignalConditioner(sourceRateHz: recording.acc.sampleRateHz, configuration: configuration, preprocessing: preprocessing)
+            .condition(recording.acc.channels))
     }
 
     /// Conditions every channel of a group.

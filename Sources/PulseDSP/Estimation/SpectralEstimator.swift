@@ -30,12 +30,8 @@ public struct SpectralEstimator: HeartRateEstimator, Sendable {
                 "\(field) is \(rate) Hz, the spectral estimator needs more than \(lowestRateHz) Hz (twice its \(configuration.bandPassHighHz) Hz band edge)"))
         }
         let rate = configuration.analysisRateHz
-        let ppg = try SignalConditioner(sourceRateHz: recording.ppg.sampleRateHz, configuration: configuration, preprocessing: preprocessing)
-            .condition(recording.ppg.channels)
-        let acc = try SignalConditioner(sourceRateHz: recording.acc.sampleRateHz, configuration: configuration, preprocessing: preprocessing)
-            .condition(recording.acc.channels)
-        let flat = recording.flatPPGWindows(layout)
-        let validity = zip(recording.windowValidity(layout), flat).map { $0 && !$1 }
+        let (ppg, acc) = try SignalConditioner.condition(recording, configuration: configuration, preprocessing: preprocessing)
+        let validity = recording.analysableWindows(layout)
         let windowSamples = layout.samples(layout.windowSeconds, at: rate)
         let available = min(ppg[0].count, acc[0].count)
         let tracker = try SpectralTracker(configuration: configuration, windowSamples: windowSamples, shiftSeconds: layout.shiftSeconds)
