@@ -15,6 +15,17 @@ public struct Tensor: Sendable, Equatable, Codable {
         self.init(shape: shape, scalars: [Float](repeating: value, count: shape.reduce(1, *)))
     }
 
+    /// Decodes a tensor, refusing one whose values do not fill its shape (a model file edited by hand, say).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let shape = try container.decode([Int].self, forKey: .shape)
+        let scalars = try container.decode([Float].self, forKey: .scalars)
+        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).partialValue }) == scalars.count else {
+            throw DecodingError.dataCorruptedError(forKey: .scalars, in: container, debugDescription: "\(scalars.count) values do not fill shape \(shape)")
+        }
+        self.init(shape: shape, scalars: scalars)
+    }
+
     public var count: Int { scalars.count }
 
     /// Row-major strides of `shape`.

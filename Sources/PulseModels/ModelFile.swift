@@ -60,6 +60,11 @@ public struct ModelFile: Sendable, Equatable {
             }
         }
         let graph = try decode(Graph.self, "graph")
+        do {
+            try graph.validate()
+        } catch let error as GraphError {
+            throw RecordingError(path: path, .unreadable("the graph does not hold together: \(error.message)"))
+        }
         var parameters: [String: Tensor] = [:]
         for (name, shape) in graph.parameters {
             guard file.contains("param." + name) else { throw RecordingError(path: path, .missingDataset("/param." + name)) }
@@ -68,11 +73,6 @@ public struct ModelFile: Sendable, Equatable {
                 throw RecordingError(path: path, .badShape(field: "/param." + name, detail: "holds \(storedShape), the graph needs \(shape)"))
             }
             parameters[name] = Tensor(shape: shape, scalars: values)
-        }
-        do {
-            try graph.validate()
-        } catch let error as GraphError {
-            throw RecordingError(path: path, .unreadable("the graph does not hold together: \(error.message)"))
         }
         var metadata: [String: String] = [:]
         for name in file.attributeNames() where name.hasPrefix("meta.") {

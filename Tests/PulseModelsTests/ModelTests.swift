@@ -57,6 +57,30 @@ let tinyArchitecture = SpectralCNN(input: .standard, bins: SpectralCNN.baseline.
         #expect(throws: RecordingError(path: directory.path("garbled2.h5"), .unreadable("attribute graph is not a valid Graph"))) {
             try ModelFile(path: directory.path("garbled2.h5"))
         }
+        // A graph whose constant holds fewer values than its shape, or refers to an instruction that comes later.
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(try model().graph)) as? [String: Any]
+        let instructions = try #require(json?["instructions"] as? [[String: Any]])
+        for (edit, name) in [(0, "short-const.h5"), (1, "forward-reference.h5")] {
+            var edited = instructions
+            if edit == 0, let index = edited.firstIndex(where: { ($0["primitive"] as? [String: Any])?["const"] != nil }) {
+                edited[index]["primitive"] = ["const": ["_0": ["shape": [1, 256], "scalars": [1, 2, 3]]]]
+            } else {
+                edited[2]["inputs"] = [40]
+            }
+            do {
+                let file = try HDF5File.create(directory.path(name))
+                try file.write(.text(ModelFile.format), as: "format")
+                var graph = json ?? [:]
+                graph["instructions"] = edited
+                try file.write(.text(String(decoding: try JSONSerialization.data(withJSONObject: graph), as: UTF8.self)), as: "graph")
+            }
+            #expect {
+                try ModelFile(path: directory.path(name))
+            } throws: { error in
+                guard let error = error as? RecordingError, case .unreadable(let detail) = error.reason else { return false }
+                return detail.contains(edit == 0 ? "is not a valid Graph" : "does not hold together")
+            }
+        }
     }
 }
 
