@@ -15,7 +15,7 @@ public enum BLASPeak {
             var c = [Float](repeating: 0, count: size * size)
             var done = 0
             while Date().timeIntervalSince(start) < seconds {
-                gemm(transposeLeft: false, transposeRight: false, m: size, n: size, k: size, a, b, into: &c, accumulate: false)
+                gemm(transposeLeft: false, transposeRight: false, m: size, n: size, k: size, a, b, into: &c)
                 done += 1
             }
             products.withLock { $0 += done }

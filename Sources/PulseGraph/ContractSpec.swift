@@ -16,6 +16,7 @@ public struct ContractSpec: Sendable, Equatable {
         guard sides.count == 2, sides[1].first == ">" else { throw GraphError("contract spec \(text) needs the form \"ab,bc->ac\"") }
         let operands = sides[0].split(separator: ",", omittingEmptySubsequences: false)
         guard operands.count == 2 else { throw GraphError("contract spec \(text) needs exactly two operands") }
+        guard !text.contains(Self.batch) else { throw GraphError("contract spec \(text): \(Self.batch) is the batch axis's label, not one to name") }
         try self.init(left: Array(operands[0]), right: Array(operands[1]), output: Array(sides[1].dropFirst()))
     }
 

@@ -16,10 +16,14 @@ extension Executor {
             for input in instruction.inputs { consumers[input].append(index) }
         }
         for output in graph.outputs { consumers[output].append(-1) }
+        var batched: [Bool] = []
+        for instruction in graph.instructions {
+            if case .input = instruction.primitive { batched.append(true) } else { batched.append(instruction.inputs.contains { batched[$0] }) }
+        }
         var fused: [Int: FusedConvolution] = [:]
         var covered = Set<Int>()
         for index in graph.instructions.indices {
-            if let convolution = FusedConvolution(graph: graph, contract: index, consumers: consumers) {
+            if let convolution = FusedConvolution(graph: graph, contract: index, consumers: consumers), batched[convolution.input] {
                 fused[convolution.covered.last ?? index] = convolution
                 covered.formUnion(convolution.covered)
             }
@@ -32,7 +36,9 @@ extension Executor {
 
     /// The graph's outputs for `inputs`, the batch split over `threads` threads.
     public func infer(_ inputs: [String: Tensor], threads: Int = 1) throws -> [Tensor] {
-        guard let batch = inputs.values.first?.shape.first else { throw GraphError("no input given") }
+        guard let batch = inputs.values.first?.shape.first, inputs.values.allSatisfy({ $0.shape.first == batch }) else {
+            throw GraphError("inputs must share one leading batch axis")
+        }
         let parts = max(1, min(threads, batch))
         if parts == 1 { return try run(inputs) }
         let bounds = (0...parts).map { $0 * batch / parts }

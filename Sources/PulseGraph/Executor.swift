@@ -125,6 +125,9 @@ public struct Executor: Sendable {
             let (outer, length, inner) = x.around(a)
             return reshaped(slice(x.data, outer: outer, length: length, inner: inner, start: start, count: count), axis: a, extent: count)
         case .concat(let axis):
+            guard operands.allSatisfy({ $0.batched == operands[0].batched }) else {
+                throw GraphError("\(instruction.layer): concat joins activations with parameters or constants; it needs one kind")
+            }
             return concatenate(operands, axis: axis)
         case .reshape(let shape):
             return Value(data: x.data, shape: (x.batched ? [x.shape[0]] : []) + shape, batched: x.batched)
@@ -207,6 +210,6 @@ public struct Executor: Sendable {
             case .max: return part.max() ?? 0
             }
         }
-        return Value(data: data, shape: keep.map { x.shape[$0] }, batched: x.batched && !axes.contains(0))
+        return Value(data: data, shape: keep.map { x.shape[$0] }, batched: x.batched)
     }
 }

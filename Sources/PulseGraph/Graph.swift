@@ -16,7 +16,9 @@ public struct Graph: Sendable, Equatable, Codable {
         }
         let outputShape: [Int]
         do {
+            try primitive.checkArguments(declared: shape)
             outputShape = try primitive.outputShape(inputs.map { instructions[$0].shape }, declared: shape)
+            try Graph.checkSize(outputShape)
         } catch let error as GraphError {
             throw GraphError("\(layer): \(error.message)")
         }
@@ -25,6 +27,23 @@ public struct Graph: Sendable, Equatable, Codable {
         }
         instructions.append(Instruction(primitive: primitive, inputs: inputs, shape: outputShape, layer: layer))
         return instructions.count - 1
+    }
+
+    /// The longest axis and the most values a tensor of a graph may have: far beyond any model here, and small
+    /// enough that no size computation overflows.
+    public static let maximumExtent = 1 << 24
+    public static let maximumElements = 1 << 28
+
+    /// Throws unless every axis of `shape` lies in `1...maximumExtent` and the shape holds at most
+    /// `maximumElements` values.
+    static func checkSize(_ shape: [Int]) throws {
+        var count = 1
+        for extent in shape {
+            guard extent >= 1, extent <= maximumExtent else { throw GraphError("shape \(shape) has an axis outside 1...\(maximumExtent)") }
+            let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+            guard !overflow, product <= maximumElements else { throw GraphError("shape \(shape) holds more than \(maximumElements) values") }
+            count = product
+        }
     }
 
     /// Parameter names and shapes, in the order they are declared.

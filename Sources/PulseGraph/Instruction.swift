@@ -1,4 +1,4 @@
-/// One node of a graph: an primitive on earlier instructions, its static output shape, and the layer that emitted it.
+/// One node of a graph: a primitive on earlier instructions, its static output shape, and the layer that emitted it.
 public struct Instruction: Sendable, Equatable, Codable {
     public var primitive: Primitive
     /// Indices of the operand instructions in the graph.

@@ -9,6 +9,27 @@ extension Primitive {
         }
     }
 
+    /// Throws when a size argument (a declared shape, padding, window, slice or shift) is out of bounds, before
+    /// any arithmetic on it could overflow.
+    func checkArguments(declared: [Int]) throws {
+        let limit = Graph.maximumExtent
+        func bounded(_ values: Int...) throws {
+            guard values.allSatisfy({ Swift.abs($0) <= limit }) else { throw GraphError("\(self): an argument exceeds \(limit)") }
+        }
+        switch self {
+        case .input, .param: try Graph.checkSize(declared)
+        case .const(let tensor): try Graph.checkSize(tensor.shape)
+        case .pad(let axis, let before, let after): try bounded(axis, before, after)
+        case .window(let axis, let size, let stride, let dilation): try bounded(axis, size, stride, dilation)
+        case .slice(let axis, let start, let count): try bounded(axis, start, count)
+        case .shift(let axis, let amount): try bounded(axis, amount)
+        case .reshape(let shape): try Graph.checkSize(shape)
+        case .concat(let axis): try bounded(axis)
+        case .reduce(_, let axes): try bounded(axes.count)
+        default: break
+        }
+    }
+
     /// The output shape (without batch axis) for operands of `shapes`.
     /// - Throws: `GraphError` when the operands do not fit the primitive.
     func outputShape(_ shapes: [[Int]], declared: [Int]) throws -> [Int] {

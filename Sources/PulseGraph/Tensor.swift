@@ -20,7 +20,13 @@ public struct Tensor: Sendable, Equatable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let shape = try container.decode([Int].self, forKey: .shape)
         let scalars = try container.decode([Float].self, forKey: .scalars)
-        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).partialValue }) == scalars.count else {
+        var count = 1
+        for extent in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+            count = overflow || extent < 0 ? -1 : product
+            if count < 0 { break }
+        }
+        guard count == scalars.count else {
             throw DecodingError.dataCorruptedError(forKey: .scalars, in: container, debugDescription: "\(scalars.count) values do not fill shape \(shape)")
         }
         self.init(shape: shape, scalars: scalars)

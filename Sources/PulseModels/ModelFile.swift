@@ -8,6 +8,8 @@ import PulseSignals
 public struct ModelFile: Sendable, Equatable {
     /// The file layout this code writes and reads.
     public static let format = "pulse-model-1"
+    /// The name of a model's one input, a `[channels, samples]` window.
+    public static let inputName = "window"
 
     public var graph: Graph
     public var parameters: [String: Tensor]
@@ -65,11 +67,14 @@ public struct ModelFile: Sendable, Equatable {
         } catch let error as GraphError {
             throw RecordingError(path: path, .unreadable("the graph does not hold together: \(error.message)"))
         }
+        let input = try decode(ModelInput.self, "input")
+        let output = try decode(RateBins.self, "output")
+        try Self.check(graph: graph, input: input, output: output, path: path)
         var parameters: [String: Tensor] = [:]
         for (name, shape) in graph.parameters {
             guard file.contains("param." + name) else { throw RecordingError(path: path, .missingDataset("/param." + name)) }
             let (storedShape, values) = try file.readFloats("param." + name)
-            guard values.count == shape.reduce(1, *) else {
+            guard storedShape == shape || (shape.isEmpty && storedShape == [1]) else {
                 throw RecordingError(path: path, .badShape(field: "/param." + name, detail: "holds \(storedShape), the graph needs \(shape)"))
             }
             parameters[name] = Tensor(shape: shape, scalars: values)
@@ -78,7 +83,26 @@ public struct ModelFile: Sendable, Equatable {
         for name in file.attributeNames() where name.hasPrefix("meta.") {
             if case .text(let value)? = try? file.attribute(name) { metadata[String(name.dropFirst(5))] = value }
         }
-        self.init(graph: graph, parameters: parameters, input: try decode(ModelInput.self, "input"),
-                  output: try decode(RateBins.self, "output"), metadata: metadata)
+        self.init(graph: graph, parameters: parameters, input: input, output: output, metadata: metadata)
+    }
+
+    /// Throws unless the graph reads one `[channels, samples]` window named `inputName` and returns one score per
+    /// rate bin, and the input and output specs are usable.
+    private static func check(graph: Graph, input: ModelInput, output: RateBins, path: String) throws {
+        func fail(_ detail: String) -> RecordingError { RecordingError(path: path, .unreadable(detail)) }
+        guard input.channels >= 1, input.windowSamples >= 2, input.sampleRateHz.isFinite, input.sampleRateHz > 0,
+              input.bandOrder >= 1, input.bandLowHz > 0, input.bandHighHz > input.bandLowHz else {
+            throw fail("attribute input describes no usable window")
+        }
+        guard output.count >= 2, output.binBpm.isFinite, output.binBpm > 0, output.firstBpm.isFinite else {
+            throw fail("attribute output describes no usable rate grid")
+        }
+        let inputs = graph.inputs
+        guard inputs.count == 1, inputs[0].name == inputName, inputs[0].shape == input.shape else {
+            throw fail("the graph must read one input \(inputName) of shape \(input.shape)")
+        }
+        guard graph.outputs.count == 1, graph.instructions[graph.outputs[0]].shape == [output.count] else {
+            throw fail("the graph must return one score per rate bin (\(output.count))")
+        }
     }
 }

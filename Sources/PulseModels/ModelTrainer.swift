@@ -99,7 +99,7 @@ public struct ModelTrainer: Sendable {
         for start in stride(from: 0, to: set.count, by: batch) {
             let range = start..<min(start + batch, set.count)
             let input = Tensor(shape: [range.count] + (executor.graph.inputs.first?.shape ?? []), scalars: range.flatMap { set.inputs[$0] })
-            let logits = try executor.infer(["window": input], threads: 2)[0]
+            let logits = try executor.infer([ModelFile.inputName: input], threads: 2)[0]
             for (row, index) in range.enumerated() {
                 let values = logits.scalars[(row * bins.count)..<((row + 1) * bins.count)]
                 let best = values.indices.max { values[$0] < values[$1] } ?? values.startIndex

@@ -31,7 +31,7 @@ public struct NeuralEstimator: HeartRateEstimator, Sendable {
     public func probabilities(_ windows: [[Float]]) throws -> [[Double]] {
         guard !windows.isEmpty else { return [] }
         let input = Tensor(shape: [windows.count] + model.input.shape, scalars: windows.flatMap { $0 })
-        let logits = try executor.infer(["window": input], threads: threads)[0]
+        let logits = try executor.infer([ModelFile.inputName: input], threads: threads)[0]
         let width = model.output.count
         return (0..<windows.count).map { row in
             let values = logits.scalars[(row * width)..<((row + 1) * width)]

@@ -31,11 +31,11 @@ public struct SpectralCNN: Sendable, Equatable {
         self.dilations = dilations
     }
 
-    /// The instruction graph: input `"window"` of `input.shape`, output the logits `[bins.count]`.
+    /// The instruction graph: input `ModelFile.inputName` of `input.shape`, output the logits `[bins.count]`.
     public func graph() throws -> Graph {
         var graph = Graph()
         let samples = input.windowSamples
-        let x = try graph.append(.input(name: "window"), shape: input.shape, layer: "input")
+        let x = try graph.append(.input(name: ModelFile.inputName), shape: input.shape, layer: "input")
         let hann = Tensor(shape: [1, samples], scalars: (0..<samples).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(samples))) })
         let taper = try graph.append(.const(hann), layer: "spectrum")
         let tapered = try graph.append(.mul, [x, taper], layer: "spectrum")

@@ -45,7 +45,10 @@ import Testing
         let padding: Conv1d.Padding = [.same, .causal, .valid][trial % 3]
         let withRelu = trial % 2 == 0
         var graph = Graph()
-        let x = try graph.append(.input(name: "x"), shape: [channels, length], layer: "in")
+        let source = try graph.append(.input(name: "x"), shape: [channels, length], layer: "in")
+        // A parameter in front of the convolution, so that its input gradient is compared too.
+        let scale = try graph.append(.param(name: "in.scale"), shape: [channels, length], layer: "in")
+        let x = try graph.append(.mul, [source, scale], layer: "in")
         var y = try Conv1d("conv", inputChannels: channels, outputChannels: outputs, kernelSize: kernel, dilation: dilation,
                            stride: stride, padding: padding)(x, in: &graph)
         if withRelu { y = try graph.append(.relu, [y], layer: "conv") }

@@ -60,7 +60,7 @@ struct FusedConvolution: Sendable {
     }
 
     /// The instruction whose value the kernel produces.
-    var output: Int { covered.last ?? weight }
+    var output: Int { covered[covered.count - 1] }
 
     /// Runs the kernel on `x` of shape `[batch, channels, length]` with weights `[out, channels, kernel]`; returns
     /// the output `[batch, out, count]` and the unfolded input (`[channels · kernel, batch · count]`, one matrix for
@@ -102,7 +102,7 @@ struct FusedConvolution: Sendable {
         }
         var product = [Float](repeating: 0, count: outputs * columnsPerRow)
         gemm(transposeLeft: false, transposeRight: false, m: outputs, n: columnsPerRow, k: rows,
-             weight.scalars, columns, into: &product, accumulate: false)
+             weight.scalars, columns, into: &product)
         var result = [Float](repeating: 0, count: batch * outputs * count)
         product.withUnsafeBufferPointer { p in
             result.withUnsafeMutableBufferPointer { out in
@@ -151,9 +151,9 @@ struct FusedConvolution: Sendable {
             }
         }
         var weightGradient = [Float](repeating: 0, count: outputs * rows)
-        gemm(transposeLeft: false, transposeRight: true, m: outputs, n: rows, k: columnsPerRow, g, columns, into: &weightGradient, accumulate: false)
+        gemm(transposeLeft: false, transposeRight: true, m: outputs, n: rows, k: columnsPerRow, g, columns, into: &weightGradient)
         var columnGradient = [Float](repeating: 0, count: rows * columnsPerRow)
-        gemm(transposeLeft: true, transposeRight: false, m: rows, n: columnsPerRow, k: outputs, weight.scalars, g, into: &columnGradient, accumulate: false)
+        gemm(transposeLeft: true, transposeRight: false, m: rows, n: columnsPerRow, k: outputs, weight.scalars, g, into: &columnGradient)
         var inputGradient = [Float](repeating: 0, count: batch * channels * length)
         let ranges = (0..<kernelSize).map(validOutputs(length: length, count: count))
         columnGradient.withUnsafeBufferPointer { dCol in
@@ -186,8 +186,8 @@ struct FusedConvolution: Sendable {
 }
 
 /// `C = op(A) · op(B)` (row-major, `op` a transpose when asked) through `cblas_sgemm`; `C` is `m × n`, the inner
-/// dimension `k`. With `accumulate` the product is added to `C`.
-func gemm(transposeLeft: Bool, transposeRight: Bool, m: Int, n: Int, k: Int, _ a: [Float], _ b: [Float], into c: inout [Float], accumulate: Bool) {
+/// dimension `k`.
+func gemm(transposeLeft: Bool, transposeRight: Bool, m: Int, n: Int, k: Int, _ a: [Float], _ b: [Float], into c: inout [Float]) {
     guard m > 0, n > 0, k > 0 else { return }
     a.withUnsafeBufferPointer { aBuffer in
         b.withUnsafeBufferPointer { bBuffer in
@@ -195,7 +195,7 @@ func gemm(transposeLeft: Bool, transposeRight: Bool, m: Int, n: Int, k: Int, _ a
                 guard let aBase = aBuffer.baseAddress, let bBase = bBuffer.baseAddress, let cBase = cBuffer.baseAddress else { return }
                 cblas_sgemm(CblasRowMajor, transposeLeft ? CblasTrans : CblasNoTrans, transposeRight ? CblasTrans : CblasNoTrans,
                             Int32(m), Int32(n), Int32(k), 1, aBase, Int32(transposeLeft ? m : k), bBase, Int32(transposeRight ? k : n),
-                            accumulate ? 1 : 0, cBase, Int32(n))
+                            0, cBase, Int32(n))
             }
         }
     }

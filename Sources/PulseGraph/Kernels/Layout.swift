@@ -63,7 +63,8 @@ func unwindow(_ g: [Float], outer: Int, length: Int, inner: Int, size: Int, stri
 func shift(_ x: [Float], outer: Int, length: Int, inner: Int, amount: Int) -> [Float] {
     var result = [Float](repeating: 0, count: x.count)
     for o in 0..<outer {
-        for t in max(0, amount)..<min(length, length + amount) {
+        let first = min(max(0, amount), length)
+        for t in first..<max(first, min(length, length + amount)) {
             let source = (o * length + t - amount) * inner
             let destination = (o * length + t) * inner
             for i in 0..<inner { result[destination + i] = x[source + i] }

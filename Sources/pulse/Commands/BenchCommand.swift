@@ -71,11 +71,11 @@ struct BenchCommand: ParsableCommand {
         let batch = Array(windows.prefix(256))
         let executor = try Executor(graph: neural.model.graph, parameters: neural.model.parameters)
         let input = Tensor(shape: [batch.count] + neural.model.input.shape, scalars: batch.flatMap { $0 })
-        _ = try executor.infer(["window": input], threads: 2)
+        _ = try executor.infer([ModelFile.inputName: input], threads: 2)
         var done = 0
         let start = Date()
         while Date().timeIntervalSince(start) < seconds || done == 0 {
-            _ = try executor.infer(["window": input], threads: 2)
+            _ = try executor.infer([ModelFile.inputName: input], threads: 2)
             done += batch.count
         }
         let perSecond = Double(done) / Date().timeIntervalSince(start)

@@ -12,14 +12,18 @@ enum EstimatorMethod: String, ExpressibleByArgument, CaseIterable {
 
 /// Options shared by the commands that run an estimator.
 struct EstimatorOptions: ParsableArguments {
-    @Option(help: "Estimator: \(EstimatorMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var method: EstimatorMethod = .spectral
+    @Option(help: "Estimator: \(EstimatorMethod.allCases.map(\.rawValue).joined(separator: ", ")) (the default without --model).")
+    var method: EstimatorMethod?
 
     @Option(help: "A trained model file (.h5): estimate with it instead of the spectral method.")
     var model: String?
 
     @Flag(help: "Preprocess causally (as a stream would) instead of with zero-phase filters.")
     var causal = false
+
+    func validate() throws {
+        if method != nil && model != nil { throw ValidationError("give either --method or --model, not both") }
+    }
 
     /// The estimator the options describe.
     func makeEstimator() throws -> any HeartRateEstimator {
@@ -33,7 +37,7 @@ struct EstimatorOptions: ParsableArguments {
                 throw RecordingError(path: model, .unreadable(error.message))
             }
         }
-        switch method {
+        switch method ?? .spectral {
         case .spectral:
             return SpectralEstimator(configuration: .standard, preprocessing: preprocessing)
         }

@@ -37,6 +37,12 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         if FileManager.default.fileExists(atPath: out) && !force { throw RecordingError(path: out, .exists) }
+        // Find an unwritable destination now, not after half an hour of training.
+        let probe = out + ".probe"
+        guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
+            throw RecordingError(path: out, .writeFailed("its folder is missing or not writable"))
+        }
+        try? FileManager.default.removeItem(atPath: probe)
         let started = Date()
         let paths = try RecordingPaths.expand(data)
         let recordings = try paths.map { try Recording(hdf5Path: $0) }
