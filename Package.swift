@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "PulseDSP", targets: ["PulseDSP"]),
         .library(name: "PulseGraph", targets: ["PulseGraph"]),
         .library(name: "PulseModels", targets: ["PulseModels"]),
+        .library(name: "PulseRuntime", targets: ["PulseRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,10 +34,11 @@ let package = Package(
             dependencies: ["PulseSignals", "CFFTW", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "PulseGraph", dependencies: ["CBLAS", "CMalloc"]),
         .target(name: "PulseModels", dependencies: ["PulseGraph", "PulseDSP", "PulseSignals"]),
+        .target(name: "PulseRuntime", dependencies: ["PulseModels", "PulseDSP", "PulseSignals", "PulseGraph"]),
         .executableTarget(
             name: "pulse",
             dependencies: [
-                "PulseSignals", "PulseDSP", "PulseGraph", "PulseModels",
+                "PulseSignals", "PulseDSP", "PulseGraph", "PulseModels", "PulseRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "PulseTestSupport", dependencies: ["PulseSignals", "PulseGraph"], path: "Tests/PulseTestSupport"),
@@ -44,6 +46,7 @@ let package = Package(
         .testTarget(name: "PulseDSPTests", dependencies: ["PulseDSP", "PulseGraph", "PulseSignals", "PulseTestSupport"]),
         .testTarget(name: "PulseGraphTests", dependencies: ["PulseGraph"]),
         .testTarget(name: "PulseModelsTests", dependencies: ["PulseModels", "PulseTestSupport"]),
+        .testTarget(name: "PulseRuntimeTests", dependencies: ["PulseRuntime", "PulseDSP", "PulseTestSupport"]),
         .testTarget(name: "PulseCLITests", dependencies: ["pulse", "PulseTestSupport"]),
     ]
 )

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import PulseRuntime
+import PulseSignals
+
+extension Activity: ExpressibleByArgument {}
+
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Write a simulated wrist recording (PPG, accelerometer, exact reference heart rate) in the HDF5 layout.")
+
+    @Option(help: "Length in seconds.")
+    var duration: Double
+
+    @Option(help: "rest, walk, run or mixed.")
+    var activity: Activity = .mixed
+
+    @Option(help: "Seed: the same seed gives the same recording.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("fs-ppg"), help: "PPG sample rate in Hz.")
+    var ppgRateHz = 64.0
+
+    @Option(name: .customLong("fs-acc"), help: "Accelerometer sample rate in Hz.")
+    var accRateHz = 32.0
+
+    @Option(help: "Sensor noise relative to a typical wrist sensor.")
+    var noise = 1.0
+
+    @Flag(help: "Clip the PPG as a saturating sensor would.")
+    var saturation = false
+
+    @Flag(help: "Drop out short stretches of PPG (NaN).")
+    var dropouts = false
+
+    @Option(help: "The recording to write (.h5).")
+    var out: String
+
+    @Flag(help: "Overwrite an existing file.")
+    var force = false
+
+    func run() throws {
+        if FileManager.default.fileExists(atPath: out) && !force { throw RecordingError(path: out, .exists) }
+        var simulator = SensorSimulator(durationSeconds: duration, activity: activity, seed: seed)
+        simulator.ppgRateHz = ppgRateHz
+        simulator.accRateHz = accRateHz
+        simulator.noiseLevel = noise
+        simulator.saturation = saturation
+        simulator.dropouts = dropouts
+        let name = URL(fileURLWithPath: out).deletingPathExtension().lastPathComponent
+        let recording = try simulator.recording(name: name)
+        do {
+            try recording.writeHDF5(to: out)
+        } catch {
+            throw RecordingError(path: out, .writeFailed("its folder is missing or not writable"))
+        }
+        print("\(out): \(format(duration, 0)) s of \(activity.rawValue), \(recording.windowCount()) windows")
+    }
+}
