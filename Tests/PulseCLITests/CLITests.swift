@@ -146,6 +146,21 @@ import Testing
         #expect(notAModel.status != 0 && notAModel.standardError.contains("synthetic.h5: attribute format is missing"))
     }
 
+    @Test func simulateThenEvaluate() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("walk.h5")
+        let simulate = try PulseProcess.run(["simulate", "--duration", "60", "--activity", "walk", "--seed", "3", "--dropouts", "--out", path])
+        #expect(simulate.status == 0 && simulate.standardOutput.contains("27 windows"), "\(simulate.standardError)")
+        let again = try PulseProcess.run(["simulate", "--duration", "60", "--out", path])
+        #expect(again.status != 0 && again.standardError.contains("already exists"))
+        let evaluate = try PulseProcess.run(["evaluate", path, "--json"])
+        let json = try evaluate.json()
+        #expect(evaluate.status == 0 && json["mae_bpm"] is Double && (json["invalid_windows"] as? Int ?? 0) > 0)
+        let short = try PulseProcess.run(["simulate", "--duration", "3", "--out", directory.path("short.h5")])
+        #expect(short.status != 0 && short.standardError.contains("duration must be between 8 s and 7 days"))
+    }
+
     @Test func importCSVThenEstimate() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
