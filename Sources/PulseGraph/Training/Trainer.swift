@@ -1,6 +1,3 @@
-import Foundation
-import Synchronization
-
 /// Mini-batch training of a graph with one input and one output: shuffles with a seeded generator, takes a loss
 /// gradient through `Executor.gradients`, and steps an optimiser under a learning-rate schedule. Each batch is
 /// split over `threads` threads (data-parallel) and their gradients summed. The same seed, data, settings and
@@ -69,27 +66,16 @@ public struct Trainer<O: Optimiser> {
         let parts = min(threads, count)
         let inputWidth = input.shape.reduce(1, *)
         let outputWidth = outputShape.reduce(1, *)
-        let bounds = (0...parts).map { $0 * count / parts }
-        let results = Mutex<[(Float, [String: Tensor])?]>(Array(repeating: nil, count: parts))
-        let failure = Mutex<Error?>(nil)
         let (executor, loss) = (self.executor, self.loss)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = bounds[part]..<bounds[part + 1]
+        let pieces = try concurrentParts(count: count, parts: parts) { range -> (Float, [String: Tensor]) in
             let share = Float(range.count) / Float(count)
-            do {
-                let x = Tensor(shape: [range.count] + input.shape, scalars: Array(inputs[(range.lowerBound * inputWidth)..<(range.upperBound * inputWidth)]))
-                let y = Tensor(shape: [range.count] + outputShape, scalars: Array(targets[(range.lowerBound * outputWidth)..<(range.upperBound * outputWidth)]))
-                let evaluation = try executor.evaluate([input.name: x])
-                var (value, gradient) = loss.evaluate(predictions: evaluation.outputs[0], targets: y)
-                for i in gradient.scalars.indices { gradient.scalars[i] *= share }
-                let gradients = try executor.gradients(evaluation, outputGradients: [gradient])
-                results.withLock { $0[part] = (value * share, gradients) }
-            } catch {
-                failure.withLock { $0 = error }
-            }
+            let x = Tensor(shape: [range.count] + input.shape, scalars: Array(inputs[(range.lowerBound * inputWidth)..<(range.upperBound * inputWidth)]))
+            let y = Tensor(shape: [range.count] + outputShape, scalars: Array(targets[(range.lowerBound * outputWidth)..<(range.upperBound * outputWidth)]))
+            let evaluation = try executor.evaluate([input.name: x])
+            var (value, gradient) = loss.evaluate(predictions: evaluation.outputs[0], targets: y)
+            for i in gradient.scalars.indices { gradient.scalars[i] *= share }
+            return (value * share, try executor.gradients(evaluation, outputGradients: [gradient]))
         }
-        if let error = failure.withLock({ $0 }) { throw error }
-        let pieces = results.withLock { $0.compactMap { $0 } }
         var total = pieces[0]
         for piece in pieces.dropFirst() {
             total.0 += piece.0

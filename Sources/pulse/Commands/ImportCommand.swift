@@ -27,8 +27,7 @@ struct ImportCommand: ParsableCommand {
                 throw RecordingError(path: out, .writeFailed("the folder cannot be created"))
             }
             let path = URL(fileURLWithPath: out).appendingPathComponent(recording.name + ".h5").path
-            if FileManager.default.fileExists(atPath: path) && !force { throw RecordingError(path: path, .exists) }
-            try recording.writeHDF5(to: path)
+            try OutputFile.write(recording, to: path, force: force)
             return path
         }
     }

@@ -41,6 +41,7 @@ struct SimulateCommand: ParsableCommand {
     var force = false
 
     func run() throws {
+        // Refuse before simulating: a long recording takes a while to make.
         if FileManager.default.fileExists(atPath: out) && !force { throw RecordingError(path: out, .exists) }
         var simulator = SensorSimulator(durationSeconds: duration, activity: activity, seed: seed)
         simulator.ppgRateHz = ppgRateHz
@@ -50,11 +51,7 @@ struct SimulateCommand: ParsableCommand {
         simulator.dropouts = dropouts
         let name = URL(fileURLWithPath: out).deletingPathExtension().lastPathComponent
         let recording = try simulator.recording(name: name)
-        do {
-            try recording.writeHDF5(to: out)
-        } catch {
-            throw RecordingError(path: out, .writeFailed("its folder is missing or not writable"))
-        }
+        try OutputFile.write(recording, to: out, force: force)
         print("\(out): \(format(duration, 0)) s of \(activity.rawValue), \(recording.windowCount()) windows")
     }
 }

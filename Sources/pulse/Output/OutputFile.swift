@@ -1,3 +1,4 @@
+import Foundation
 import PulseSignals
 
 /// Files the CLI writes besides its standard output.
@@ -6,6 +7,16 @@ enum OutputFile {
     static func write(_ text: String, to path: String) throws {
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw RecordingError(path: path, .writeFailed("its folder is missing or not writable"))
+        }
+    }
+
+    /// Writes `recording` to `path` in the HDF5 layout, refusing to replace an existing file unless `force`.
+    static func write(_ recording: Recording, to path: String, force: Bool) throws {
+        if FileManager.default.fileExists(atPath: path) && !force { throw RecordingError(path: path, .exists) }
+        do {
+            try recording.writeHDF5(to: path)
         } catch {
             throw RecordingError(path: path, .writeFailed("its folder is missing or not writable"))
         }
