@@ -15,8 +15,9 @@ public struct Resampler: Sendable {
     /// Output samples per `interpolation` step (`p`) and input samples per `decimation` step (`q`).
     public let interpolation: Int
     public let decimation: Int
-    private let halfWidth: Int
-    private let table: [[Float]]
+    /// Input samples on each side of an output's centre that its value uses.
+    public let halfWidth: Int
+    let table: [[Float]]
 
     /// Lobes of the sinc kept on each side of the centre.
     public static let zeroCrossings = 12

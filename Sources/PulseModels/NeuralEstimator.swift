@@ -27,11 +27,12 @@ public struct NeuralEstimator: HeartRateEstimator, Sendable {
         executor = try Executor(graph: model.graph, parameters: model.parameters)
     }
 
-    /// Probabilities over the model's rate bins for each window (rows of `model.output.count`).
-    public func probabilities(_ windows: [[Float]]) throws -> [[Double]] {
+    /// Probabilities over the model's rate bins for each window (rows of `model.output.count`), computed on
+    /// `threads` threads (the estimator's own count by default).
+    public func probabilities(_ windows: [[Float]], threads: Int? = nil) throws -> [[Double]] {
         guard !windows.isEmpty else { return [] }
         let input = Tensor(shape: [windows.count] + model.input.shape, scalars: windows.flatMap { $0 })
-        let logits = try executor.infer([ModelFile.inputName: input], threads: threads)[0]
+        let logits = try executor.infer([ModelFile.inputName: input], threads: threads ?? self.threads)[0]
         let width = model.output.count
         return (0..<windows.count).map { row in
             let values = logits.scalars[(row * width)..<((row + 1) * width)]

@@ -17,8 +17,10 @@ public struct SignalConditioner: Sendable {
     public let sourceRateHz: Double
     public let targetRateHz: Double
     public let preprocessing: Preprocessing
-    private let filter: SecondOrderSections
-    private let resampler: Resampler
+    /// The band-pass at the source rate.
+    public let filter: SecondOrderSections
+    /// The resampler from the source rate to the analysis rate.
+    public let resampler: Resampler
 
     /// - Throws: `DSPError` when the band does not fit below the source rate's Nyquist frequency.
     public init(sourceRateHz: Double, configuration: SpectralEstimator.Configuration, preprocessing: Preprocessing) throws {

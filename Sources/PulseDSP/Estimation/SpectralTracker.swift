@@ -60,6 +60,9 @@ public final class SpectralTracker {
         segment = [Float](repeating: 0, count: windowSamples)
     }
 
+    /// Samples per window at the analysis rate.
+    public var windowSamples: Int { segment.count }
+
     /// Heart rate (BPM) and confidence (0…1) for the next window.
     /// - Parameter elapsedWindows: shifts since the last window analysed (more than 1 after windows that could not
     ///   be): the tracker lets the rate move further, and forgets spectra older than its Wiener span.

@@ -1,0 +1,278 @@
+import Dispatch
+import PulseDSP
+import PulseSignals
+
+/// A causal, bounded-memory heart-rate stream: timestamped samples of the PPG and the accelerometer go in, in
+/// chunks of any size and each group at its own rate, and an estimate comes out every shift (2 s) once a whole
+/// window (8 s) has arrived.
+///
+/// Each group keeps a sample clock: sample `n` belongs at `origin + n / rate`, where the origin is the first
+/// timestamp of the stream. A sample whose timestamp is not after the previous one is dropped (`disordered`); one
+/// a whole sample early is dropped and one a whole sample late repeats the previous sample first (`drift`); one at
+/// least two samples late fills the missing samples with NaN (`gap`). Placed samples are conditioned as
+/// `SignalConditioner` with `.causal` preprocessing does (bit for bit, see `ChannelConditioner`) into ring
+/// buffers at the analysis rate, and each window goes to the `WindowTracker`. A window with a NaN or with every
+/// PPG channel flat is not analysed and gets no estimate, or the last one (`InvalidWindowPolicy`), as
+/// `SpectralEstimator` and `NeuralEstimator` do offline; so a recording streamed sample by sample gives the
+/// estimates of the offline estimator run with `.causal` preprocessing.
+///
+/// Memory: ring buffers sized once from the window, the resampler's reach and `StreamSettings.maximumSkewSeconds`;
+/// nothing grows with the stream's length. The groups are processed in time order, at most `leadSeconds` apart;
+/// samples pushed further ahead wait in a queue.
+public final class HeartRateStream {
+    public let settings: StreamSettings
+    public let tracker: any WindowTracker
+    /// Latency of every estimate so far.
+    public private(set) var latency = LatencyHistogram()
+    /// Estimates produced and, of those, windows that carried no estimate of their own.
+    public private(set) var windowCount = 0
+    /// The first timestamp of the stream, once a sample has been placed.
+    public private(set) var originSeconds: Double?
+
+    /// How far one group is processed ahead of the other (seconds).
+    public static let leadSeconds = 1.0
+
+    private var groups: [GroupStream]
+    private let analysisRateHz: Double
+    private let windowSamples: Int
+    private let groupWindowSamples: [Int]
+    private let clippedSamples: [Int]
+    private var windows: [WindowStatistics] = []
+    private var nextWindow = 0
+    private var lastAnalysed: Int?
+    private var lastBpm: Double?
+    private var callStarted: UInt64 = 0
+    private var values: [[Float]]
+    private var windowBuffers: [[[Float]]]
+
+    /// - Throws: `StreamError` when a rate or a channel count is unusable, or the tracker's window does not match
+    ///   the layout at its analysis rate.
+    public init(settings: StreamSettings, tracker: any WindowTracker) throws {
+        self.settings = settings
+        self.tracker = tracker
+        let layout = settings.layout
+        let conditioning = tracker.conditioning
+        analysisRateHz = conditioning.analysisRateHz
+        windowSamples = layout.samples(layout.windowSeconds, at: analysisRateHz)
+        guard windowSamples == tracker.windowSamples else {
+            throw StreamError("the estimator reads windows of \(tracker.windowSamples) samples at \(analysisRateHz) Hz, "
+                + "but \(layout.windowSeconds) s windows hold \(windowSamples)")
+        }
+        guard layout.shiftSeconds * analysisRateHz >= 1, layout.windowSeconds >= layout.shiftSeconds else {
+            throw StreamError("windows of \(layout.windowSeconds) s every \(layout.shiftSeconds) s cannot be streamed")
+        }
+        let rates = [settings.ppgRateHz, settings.accRateHz]
+        let counts = [settings.ppgChannels, settings.accChannels]
+        var groups: [GroupStream] = []
+        for (group, (rate, count)) in zip(SensorGroup.allCases, zip(rates, counts)) {
+            guard Recording.sampleRateRangeHz.contains(rate), rate > 2 * conditioning.bandPassHighHz else {
+                throw StreamError("the \(group.rawValue) rate \(rate) Hz is out of range: it must exceed twice the "
+                    + "\(conditioning.bandPassHighHz) Hz band edge and lie within \(Recording.sampleRateRangeHz)")
+            }
+            guard count > 0 else { throw StreamError("the \(group.rawValue) group needs at least one channel") }
+            let conditioner: SignalConditioner
+            do {
+                conditioner = try SignalConditioner(sourceRateHz: rate, configuration: conditioning, preprocessing: .causal)
+            } catch let error as DSPError {
+                throw StreamError("the \(group.rawValue) group at \(rate) Hz: \(error.message)")
+            }
+            let leadingGapLimit = layout.samples(layout.shiftSeconds, at: rate)
+            let lagSeconds = Self.leadSeconds + Double(leadingGapLimit + 2 * conditioner.resampler.halfWidth) / rate + 1
+            let capacity = windowSamples + Int((lagSeconds * analysisRateHz).rounded(.up)) + conditioner.resampler.interpolation
+            groups.append(GroupStream(rateHz: rate, channelCount: count, conditioner: conditioner,
+                                      leadingGapLimit: leadingGapLimit, capacity: capacity))
+        }
+        self.groups = groups
+        let groupWindowSamples = rates.map { layout.samples(layout.windowSeconds, at: $0) }
+        self.groupWindowSamples = groupWindowSamples
+        clippedSamples = groupWindowSamples.map { max(3, Int((settings.saturationShare * Double($0)).rounded(.up))) }
+        values = counts.map { [Float](repeating: 0, count: $0) }
+        let length = windowSamples
+        windowBuffers = counts.map { Array(repeating: [Float](repeating: 0, count: length), count: $0) }
+    }
+
+    /// Pushes a chunk of one group: `samples[c][i]` is channel `c` at `timestampsSeconds[i]`. Returns the
+    /// estimates the chunk completes, in window order.
+    /// - Throws: `StreamError` for a chunk of the wrong shape, a timestamp gap beyond `maximumGapSeconds`, or an
+    ///   estimator that fails.
+    public func push(_ group: SensorGroup, timestampsSeconds: [Double], samples: [[Float]]) throws -> [StreamEstimate] {
+        callStarted = DispatchTime.now().uptimeNanoseconds
+        let g = group == .ppg ? 0 : 1
+        guard samples.count == groups[g].channelCount else {
+            throw StreamError("a \(group.rawValue) chunk has \(samples.count) channels, the stream has \(groups[g].channelCount)")
+        }
+        for (c, channel) in samples.enumerated() where channel.count != timestampsSeconds.count {
+            throw StreamError("\(group.rawValue) channel \(c) has \(channel.count) samples for \(timestampsSeconds.count) timestamps")
+        }
+        guard !groups[g].finished else { throw StreamError("the stream has finished") }
+        groups[g].enqueue(timestamps: timestampsSeconds, samples: samples)
+        var estimates: [StreamEstimate] = []
+        try drain(into: &estimates)
+        return estimates
+    }
+
+    /// Ends the stream: places every sample still waiting, lets the conditioning emit what it owes, and returns the
+    /// remaining estimates (windows the stream ended too early to condition are flagged `truncated`).
+    /// - Throws: `StreamError` as `push` does.
+    public func finish() throws -> [StreamEstimate] {
+        callStarted = DispatchTime.now().uptimeNanoseconds
+        var estimates: [StreamEstimate] = []
+        try drain(into: &estimates)
+        while let g = groups.indices.first(where: { !groups[$0].finished && groups[$0].nextTimestamp == nil }) {
+            groups[g].finish()
+            try emitReady(into: &estimates)
+            try drain(into: &estimates)
+        }
+        let complete = windows.filter { window in groups.indices.allSatisfy { window.placed[$0] == groupWindowSamples[$0] } }
+        for window in complete { try emit(window, into: &estimates) }
+        windows = []
+        return estimates
+    }
+
+    /// Places waiting samples in time order while the groups stay within `leadSeconds` of each other (or one has
+    /// finished), gap-filling a group that has fallen `maximumSkewSeconds` behind.
+    private func drain(into estimates: inout [StreamEstimate]) throws {
+        while true {
+            let next = groups.map(\.nextTimestamp)
+            let g: Int
+            switch (next[0], next[1]) {
+            case let (a?, b?): g = a <= b ? 0 : 1
+            case (_?, nil): g = 0
+            case (nil, _?): g = 1
+            case (nil, nil): return
+            }
+            let h = 1 - g
+            let time = next[g] ?? 0
+            if next[h] == nil && !groups[h].finished {
+                let horizon = groups[h].lastTimestamp ?? originSeconds ?? time
+                if time > horizon + Self.leadSeconds {
+                    guard let latest = groups[g].latestTimestamp, latest - horizon > settings.maximumSkewSeconds else { return }
+                    try silence(h, until: time - Self.leadSeconds)
+                }
+            }
+            let timestamp = groups[g].dequeue(into: &values[g])
+            try place(g, timestamp: timestamp)
+            try emitReady(into: &estimates)
+        }
+    }
+
+    /// Places one received sample (in `values[g]`) on group `g`'s clock.
+    private func place(_ g: Int, timestamp: Double) throws {
+        guard timestamp.isFinite, groups[g].lastTimestamp.map({ timestamp > $0 }) ?? true else {
+            groups[g].pendingFlags.insert(.disordered)
+            return
+        }
+        let origin = originSeconds ?? timestamp
+        originSeconds = origin
+        groups[g].lastTimestamp = timestamp
+        let rate = groups[g].rateHz
+        let offset = (timestamp - origin) * rate - Double(groups[g].slots)
+        if offset <= -1 {
+            groups[g].pendingFlags.insert(.drift)
+            return
+        }
+        if offset >= 2 {
+            let missing = Int(offset.rounded())
+            guard Double(missing) / rate <= settings.maximumGapSeconds else {
+                throw StreamError("\(SensorGroup.allCases[g].rawValue) timestamps jump by \(Double(missing) / rate) s at \(timestamp) s, "
+                    + "beyond the \(settings.maximumGapSeconds) s a gap may last")
+            }
+            fill(g, count: missing, flags: .gap)
+        } else if offset >= 1 {
+            var repeated = groups[g].lastValues
+            swap(&repeated, &values[g])
+            placeSlot(g, flags: .drift)
+            swap(&repeated, &values[g])
+        }
+        var flags: WindowFlags = []
+        for c in 0..<groups[g].channelCount where !values[g][c].isFinite {
+            values[g][c] = .nan
+            flags = .nan
+        }
+        placeSlot(g, flags: flags)
+    }
+
+    /// Fills group `h` with NaN up to `timeSeconds`, as a group that has gone silent.
+    private func silence(_ h: Int, until timeSeconds: Double) throws {
+        let origin = originSeconds ?? timeSeconds
+        originSeconds = origin
+        let target = Int(((timeSeconds - origin) * groups[h].rateHz).rounded(.down))
+        if target > groups[h].slots { fill(h, count: target - groups[h].slots, flags: .gap) }
+        groups[h].lastTimestamp = max(groups[h].lastTimestamp ?? timeSeconds, timeSeconds)
+    }
+
+    private func fill(_ g: Int, count: Int, flags: WindowFlags) {
+        let saved = values[g]
+        for c in values[g].indices { values[g][c] = .nan }
+        for _ in 0..<count { placeSlot(g, flags: flags) }
+        values[g] = saved
+    }
+
+    /// Places `values[g]` in group `g`'s next slot: updates the windows that hold it and conditions it.
+    private func placeSlot(_ g: Int, flags: WindowFlags) {
+        let slot = groups[g].slots
+        let layout = settings.layout
+        while layout.startSample(ofWindow: nextWindow, at: groups[g].rateHz) <= slot {
+            windows.append(WindowStatistics(index: nextWindow, channelCounts: groups.map(\.channelCount)))
+            nextWindow += 1
+        }
+        let charged = flags.union(groups[g].pendingFlags)
+        groups[g].pendingFlags = []
+        let length = groupWindowSamples[g]
+        for w in windows.indices.reversed() {
+            let start = layout.startSample(ofWindow: windows[w].index, at: groups[g].rateHz)
+            if slot >= start + length { break }
+            guard slot >= start else { continue }
+            windows[w].flags.formUnion(charged)
+            windows[w].placed[g] += 1
+            for c in 0..<groups[g].channelCount { windows[w].channels[g][c].add(values[g][c]) }
+        }
+        groups[g].condition(values[g])
+    }
+
+    /// Emits the oldest windows while they are complete and conditioned.
+    private func emitReady(into estimates: inout [StreamEstimate]) throws {
+        while let window = windows.first, isReady(window) {
+            windows.removeFirst()
+            try emit(window, into: &estimates)
+        }
+    }
+
+    private func isReady(_ window: WindowStatistics) -> Bool {
+        let end = settings.layout.startSample(ofWindow: window.index, at: analysisRateHz) + windowSamples
+        return groups.indices.allSatisfy { window.placed[$0] == groupWindowSamples[$0] && groups[$0].conditionedCount >= end }
+    }
+
+    private func emit(_ window: WindowStatistics, into estimates: inout [StreamEstimate]) throws {
+        var flags = window.flags.union(window.signalFlags(clippedSamples: clippedSamples))
+        let start = settings.layout.startSample(ofWindow: window.index, at: analysisRateHz)
+        let conditioned = groups.allSatisfy { $0.conditionedCount >= start + windowSamples && $0.conditionedOldest <= start }
+        if !conditioned { flags.insert(.truncated) }
+        var bpm: Double?
+        var confidence = 0.0
+        if window.hasNaN || flags.contains(.flat) || !conditioned {
+            if settings.invalidWindows == .hold, let lastBpm {
+                bpm = lastBpm
+                flags.insert(.held)
+            }
+        } else {
+            for g in groups.indices {
+                for c in 0..<groups[g].channelCount { groups[g].conditioned[c].copy(start..<(start + windowSamples), into: &windowBuffers[g][c]) }
+            }
+            do {
+                (bpm, confidence) = try tracker.track(ppg: windowBuffers[0], acc: windowBuffers[1],
+                                                      elapsedWindows: window.index - (lastAnalysed ?? (window.index - 1)))
+            } catch {
+                throw StreamError("window \(window.index): the estimator failed: \(error)")
+            }
+            lastAnalysed = window.index
+            lastBpm = bpm
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - callStarted) / 1e9
+        latency.record(seconds)
+        windowCount += 1
+        estimates.append(StreamEstimate(
+            index: window.index, endSeconds: (originSeconds ?? 0) + settings.layout.endSeconds(ofWindow: window.index),
+            bpm: bpm, confidence: confidence, flags: flags, latencySeconds: seconds))
+    }
+}
