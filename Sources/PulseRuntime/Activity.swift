@@ -22,6 +22,15 @@ public enum Activity: String, Sendable, CaseIterable {
         }
     }
 
+    /// Breaths per second (Hz) during the activity.
+    var breathingHz: Double {
+        switch self {
+        case .rest: return 0.25
+        case .walk: return 0.35
+        case .run, .mixed: return 0.5
+        }
+    }
+
     /// The activity in effect at `fraction` (0...1) of the recording.
     func phase(at fraction: Double) -> Activity {
         guard self == .mixed else { return self }

@@ -29,6 +29,9 @@ public final class HeartRateStream {
     /// The first timestamp of the stream, once a sample has been placed.
     public private(set) var originSeconds: Double?
 
+    /// Signal time placed so far: the longer group's samples over its rate (seconds).
+    public var placedSeconds: Double { groups.map { Double($0.slots) / $0.rateHz }.max() ?? 0 }
+
     /// How far one group is processed ahead of the other (seconds).
     public static let leadSeconds = 1.0
 

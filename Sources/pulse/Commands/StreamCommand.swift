@@ -1,0 +1,187 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import PulseDSP
+import PulseGraph
+import PulseModels
+import PulseRuntime
+import PulseSignals
+
+extension StreamView.Format: ExpressibleByArgument {}
+extension InvalidWindowPolicy: ExpressibleByArgument {}
+
+/// How fast a replayed or simulated stream runs: a multiple of real time, or as fast as it can.
+enum StreamSpeed: ExpressibleByArgument, Equatable {
+    case factor(Double)
+    case max
+
+    init?(argument: String) {
+        if argument == "max" { self = .max; return }
+        guard let value = Double(argument), value.isFinite, value > 0 else { return nil }
+        self = .factor(value)
+    }
+}
+
+struct StreamCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stream",
+        abstract: "Estimate heart rate live from a simulated sensor, a replayed recording or CSV lines on stdin.",
+        discussion: """
+            One estimate every 2 s once 8 s have arrived, from causal preprocessing in bounded memory. Faults (timestamp \
+            gaps, out-of-order or duplicated samples, NaN, saturation, dropped-out channels, rate drift) are flagged \
+            and the stream goes on. A summary (estimates, flags, latency median and p99, throughput, resident \
+            memory) goes to stderr, and with --json to a file.
+            """)
+
+    @Flag(help: "Stream from the sensor simulator.")
+    var simulate = false
+
+    @Option(help: "Replay this recording (.h5) as a device would deliver it.")
+    var replay: String?
+
+    @Flag(help: "Read CSV lines 'timestamp,ppg…,ax,ay,az' from standard input.")
+    var stdin = false
+
+    @Option(help: "Simulated activity: rest, walk, run or mixed.")
+    var activity: Activity = .mixed
+
+    @Option(help: "Simulated length in seconds.")
+    var duration = 600.0
+
+    @Option(help: "Simulation seed.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "--simulate: drop out short stretches of PPG (NaN).")
+    var dropouts = false
+
+    @Flag(help: "--simulate: clip the PPG as a saturating sensor would.")
+    var saturation = false
+
+    @Option(help: "Pace of --simulate and --replay: a multiple of real time (1, 10, …) or max.")
+    var speed: StreamSpeed = .factor(1)
+
+    @Option(help: "Estimate with this trained model (.h5) instead of the spectral method.")
+    var model: String?
+
+    @Option(help: "Output: text or jsonl (one JSON object per estimate).")
+    var format: StreamView.Format = .text
+
+    @Option(name: .customLong("invalid"), help: "Windows that cannot be analysed: omit (no rate) or hold (repeat the last rate).")
+    var invalidWindows: InvalidWindowPolicy = .omit
+
+    @Option(name: .customLong("rate-hz"), help: "--stdin: the sample rate (default: inferred from the first timestamps).")
+    var rateHz: Double?
+
+    @Option(name: .customLong("ppg-columns"), help: "--stdin: PPG columns per line (default: all but the timestamp and the last three).")
+    var ppgColumns: Int?
+
+    @Flag(help: "--stdin: stop at the first malformed line instead of skipping it.")
+    var strict = false
+
+    @Option(help: "Write the run's summary as JSON to this file.")
+    var json: String?
+
+    func validate() throws {
+        guard [simulate, replay != nil, stdin].filter({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one source: --simulate, --replay FILE or --stdin")
+        }
+        if let rateHz, !(rateHz.isFinite && rateHz > 0) { throw ValidationError("--rate-hz must be a positive number") }
+        if let ppgColumns, ppgColumns < 1 { throw ValidationError("--ppg-columns must be at least 1") }
+    }
+
+    func run() throws {
+        let memoryAtStart = ResidentMemory.current()
+        let tracker = try makeTracker()
+        let started = DispatchTime.now().uptimeNanoseconds
+        var summary = StreamSummary()
+        var view = StreamView(format: format, live: isatty(STDOUT_FILENO) != 0)
+        func drive<S: SensorSource>(_ source: inout S, paced: Bool) throws {
+            var settings = source.settings
+            settings.invalidWindows = invalidWindows
+            let stream = try HeartRateStream(settings: settings, tracker: tracker)
+            var pace = Pacer(speed: paced ? speed : .max)
+            do {
+                while let chunk = try source.next() {
+                    pace.wait(untilSignalSeconds: chunk.timestampsSeconds.last ?? 0)
+                    for estimate in try stream.push(chunk.group, timestampsSeconds: chunk.timestampsSeconds, samples: chunk.samples) {
+                        try receive(estimate, source: source)
+                    }
+                }
+                for estimate in try stream.finish() { try receive(estimate, source: source) }
+            } catch let error as StreamError {
+                throw ValidationError(error.message)
+            }
+            summary.latency = stream.latency
+            summary.signalSeconds = stream.placedSeconds
+        }
+        func receive<S: SensorSource>(_ estimate: StreamEstimate, source: S) throws {
+            let referenceBpm = source.referenceBpm(ofWindow: estimate.index)
+            summary.add(estimate, referenceBpm: referenceBpm)
+            try view.show(estimate, referenceBpm: referenceBpm)
+        }
+
+        if simulate {
+            var simulator = SensorSimulator(durationSeconds: duration, activity: activity, seed: seed)
+            simulator.dropouts = dropouts
+            simulator.saturation = saturation
+            var source = try SimulatedSensor(simulator, source: "--simulate")
+            try drive(&source, paced: true)
+        } else if let replay {
+            let recording = try Recording(hdf5Path: replay)
+            try recording.validate(source: replay)
+            var source = RecordingReplay(recording)
+            try drive(&source, paced: true)
+        } else {
+            do {
+                var source = try CSVLineSource(readLine: { Swift.readLine(strippingNewline: true) }, ppgColumns: ppgColumns,
+                                               rateHz: rateHz, strict: strict) { message in
+                    FileHandle.standardError.write(Data("warning: \(message) (skipped)\n".utf8))
+                }
+                try drive(&source, paced: false)
+            } catch let error as StreamError {
+                throw ValidationError(error.message)
+            }
+        }
+        view.close()
+        summary.wallSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        summary.memoryAtStart = memoryAtStart
+        summary.memoryAtEnd = ResidentMemory.current()
+        FileHandle.standardError.write(Data(summary.text.utf8))
+        if let json { try OutputFile.write(try JSONText.encode(summary.object), to: json) }
+    }
+
+    private func makeTracker() throws -> any WindowTracker {
+        guard let model else {
+            return try SpectralTracker(configuration: .standard, windowSamples: WindowLayout.standard.samples(8, at: SpectralEstimator.Configuration.standard.analysisRateHz),
+                                       shiftSeconds: WindowLayout.standard.shiftSeconds)
+        }
+        let file = try ModelFile(path: model)
+        do {
+            let estimator = try NeuralEstimator(model: file, name: URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent,
+                                                preprocessing: .causal, threads: 1)
+            return try NeuralTracker(estimator: estimator)
+        } catch let error as GraphError {
+            throw RecordingError(path: model, .unreadable(error.message))
+        }
+    }
+}
+
+/// Holds a replay or a simulation to a multiple of real time.
+struct Pacer {
+    let speed: StreamSpeed
+    private var start: (wallNanoseconds: UInt64, signalSeconds: Double)?
+
+    init(speed: StreamSpeed) { self.speed = speed }
+
+    /// Sleeps until the wall clock has caught up with `signalSeconds` at this pace.
+    mutating func wait(untilSignalSeconds signalSeconds: Double) {
+        guard case let .factor(factor) = speed else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard let start else {
+            self.start = (now, signalSeconds)
+            return
+        }
+        let due = Double(start.wallNanoseconds) + (signalSeconds - start.signalSeconds) / factor * 1e9
+        if due > Double(now) { usleep(useconds_t(min((due - Double(now)) / 1000, 10_000_000))) }
+    }
+}
