@@ -12,7 +12,7 @@ import PulseSignals
 ///   harmonic, on three axes.
 /// - Motion artefacts: the PPG picks up the same swing and step terms, scaled by a coupling drawn per recording.
 /// - On request: saturation (the PPG clipped at fixed rails, as an ADC would) and dropouts (NaN runs of 1–3 s,
-///   about one every two minutes).
+///   the first within two minutes, then about one every two minutes).
 /// The reference of each 8 s window (2 s shift) is the mean instantaneous heart rate over the window.
 public struct SensorSimulator: Sendable {
     public var durationSeconds: Double

@@ -29,6 +29,7 @@ public struct SimulatedSensor: SensorSource {
     private var beatPhase = 0.0
     private var baseline = 0.0
     private var dropoutLeft = 0
+    private var nextDropout: Int
     private var accIndex = 0
     // Reference: running sums of the open windows, and the labels of the last few closed ones.
     private var openWindows: [(index: Int, sum: Double, samples: Int)] = []
@@ -60,6 +61,7 @@ public struct SimulatedSensor: SensorSource {
         gait = Gait(activity: simulator.activity, durationSeconds: simulator.durationSeconds, seed: seeds.next(),
                     span: Int(chunkSeconds.rounded(.up)) + 4)
         currentBpm = simulator.activity.phase(at: 0).targetBpm * person
+        nextDropout = Int(Double.random(in: 0..<min(120, simulator.durationSeconds - 3), using: &faults) * simulator.ppgRateHz)
     }
 
     public mutating func next() -> SensorChunk? {
@@ -109,11 +111,14 @@ public struct SimulatedSensor: SensorSource {
         return dropout() ? .nan : sample
     }
 
-    /// Whether the current PPG sample falls in a dropout: a new one (1–3 s) starts with probability 1/120 per second.
+    /// Whether the current PPG sample falls in a dropout of 1–3 s. The first starts within the first two minutes
+    /// (so that any recording has one), the next ones an exponential time (mean 120 s) after the last one ends.
     private mutating func dropout() -> Bool {
         guard simulator.dropouts else { return false }
-        if dropoutLeft == 0, Double.random(in: 0..<1, using: &faults) < 1 / (120 * simulator.ppgRateHz) {
+        if ppgIndex - 1 == nextDropout {
             dropoutLeft = Int(Double.random(in: 1...3, using: &faults) * simulator.ppgRateHz)
+            let wait = -120 * Foundation.log(max(Double.random(in: 0..<1, using: &faults), 1e-12))
+            nextDropout += dropoutLeft + Int(wait * simulator.ppgRateHz)
         }
         guard dropoutLeft > 0 else { return false }
         dropoutLeft -= 1

@@ -12,15 +12,24 @@ struct PulseProcess {
         return bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
     }()
 
-    static func run(_ arguments: [String]) throws -> PulseProcess {
+    /// Runs `pulse` with `arguments`, with `input` on its standard input (an empty one without).
+    static func run(_ arguments: [String], input: String? = nil) throws -> PulseProcess {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("pulse")
         process.arguments = arguments
         let output = Pipe()
         let error = Pipe()
+        let standardInput = Pipe()
         process.standardOutput = output
         process.standardError = error
+        process.standardInput = standardInput
         try process.run()
+        let writer = standardInput.fileHandleForWriting
+        let bytes = Data((input ?? "").utf8)
+        DispatchQueue.global().async {
+            writer.write(bytes)
+            try? writer.close()
+        }
         // Both pipes are drained at once, so that neither fills up and blocks the process.
         let errorData = Captured()
         let finished = DispatchSemaphore(value: 0)
