@@ -2,7 +2,7 @@
 /// together at one rate. An empty field is a missing sample (NaN). A first line that is not numeric is a header.
 ///
 /// A malformed line (wrong number of fields, a field that is not a number, no timestamp) is reported through
-/// `report` with its line number and skipped, or, with `strict`, stops the stream with a `StreamError`.
+/// `report` as `line N: …` and skipped, or, with `strict`, stops the stream with a `StreamError`.
 public struct CSVLineSource: SensorSource {
     public let settings: StreamSettings
     public let strict: Bool
@@ -34,11 +34,11 @@ public struct CSVLineSource: SensorSource {
         }
         lineNumber = number
         buffered = probe
-        guard let first = probe.first else { throw StreamError("stdin: no data lines") }
+        guard let first = probe.first else { throw StreamError("no data lines") }
         let fields = first.1.split(separator: ",", omittingEmptySubsequences: false).count
         let ppg = ppgColumns ?? (fields - 4)
         guard ppg >= 1 else {
-            throw StreamError("stdin line \(first.0): \(fields) fields; expected timestamp, at least one PPG column, ax, ay, az")
+            throw StreamError("line \(first.0): \(fields) fields; expected timestamp, at least one PPG column, ax, ay, az")
         }
         let rate: Double
         if let rateHz {
@@ -47,7 +47,7 @@ public struct CSVLineSource: SensorSource {
             let times = probe.compactMap { Double($0.1.split(separator: ",", omittingEmptySubsequences: false).first.map(String.init) ?? "") }
             let steps = zip(times.dropFirst(), times).map { $0 - $1 }.filter { $0 > 0 }.sorted()
             guard steps.count >= 2 else {
-                throw StreamError("stdin: cannot infer the sample rate from the first \(probe.count) lines; give --rate-hz")
+                throw StreamError("cannot infer the sample rate from the first \(probe.count) lines; give --rate-hz")
             }
             rate = 1 / steps[steps.count / 2]
         }
@@ -86,16 +86,16 @@ public struct CSVLineSource: SensorSource {
         let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace }
         let expected = 1 + settings.ppgChannels + 3
         guard fields.count == expected else {
-            throw StreamError("stdin line \(number): \(fields.count) fields, expected \(expected) (timestamp, \(settings.ppgChannels) PPG, ax, ay, az)")
+            throw StreamError("line \(number): \(fields.count) fields, expected \(expected) (timestamp, \(settings.ppgChannels) PPG, ax, ay, az)")
         }
         guard let timestamp = Double(fields[0]), timestamp.isFinite else {
-            throw StreamError("stdin line \(number): timestamp '\(fields[0])' is not a finite number")
+            throw StreamError("line \(number): timestamp '\(fields[0])' is not a finite number")
         }
         var values: [Float] = []
         for (column, field) in fields.dropFirst().enumerated() {
             if field.isEmpty { values.append(.nan); continue }
             guard let value = Float(field) else {
-                throw StreamError("stdin line \(number), column \(column + 2): '\(field)' is not a number")
+                throw StreamError("line \(number), column \(column + 2): '\(field)' is not a number")
             }
             values.append(value)
         }

@@ -18,13 +18,15 @@ import PulseSignals
 ///
 /// Memory: ring buffers sized once from the window, the resampler's reach and `StreamSettings.maximumSkewSeconds`;
 /// nothing grows with the stream's length. The groups are processed in time order, at most `leadSeconds` apart;
-/// samples pushed further ahead wait in a queue.
+/// samples pushed further ahead wait in a queue, so chunks may be of any length as long as the groups take turns.
+/// A group that misses two pushes of the other while the other runs `maximumSkewSeconds` ahead is taken as
+/// silent and gap-filled, so that a dead sensor cannot stall the stream.
 public final class HeartRateStream {
     public let settings: StreamSettings
     public let tracker: any WindowTracker
     /// Latency of every estimate so far.
     public private(set) var latency = LatencyHistogram()
-    /// Estimates produced and, of those, windows that carried no estimate of their own.
+    /// Estimates produced so far.
     public private(set) var windowCount = 0
     /// The first timestamp of the stream, once a sample has been placed.
     public private(set) var originSeconds: Double?
@@ -109,6 +111,8 @@ public final class HeartRateStream {
         }
         guard !groups[g].finished else { throw StreamError("the stream has finished") }
         groups[g].enqueue(timestamps: timestampsSeconds, samples: samples)
+        groups[g].pushesAhead += 1
+        groups[1 - g].pushesAhead = 0
         var estimates: [StreamEstimate] = []
         try drain(into: &estimates)
         return estimates
@@ -133,7 +137,7 @@ public final class HeartRateStream {
     }
 
     /// Places waiting samples in time order while the groups stay within `leadSeconds` of each other (or one has
-    /// finished), gap-filling a group that has fallen `maximumSkewSeconds` behind.
+    /// finished), gap-filling a group that has fallen `maximumSkewSeconds` behind and missed two pushes of the other.
     private func drain(into estimates: inout [StreamEstimate]) throws {
         while true {
             let next = groups.map(\.nextTimestamp)
@@ -149,7 +153,8 @@ public final class HeartRateStream {
             if next[h] == nil && !groups[h].finished {
                 let horizon = groups[h].lastTimestamp ?? originSeconds ?? time
                 if time > horizon + Self.leadSeconds {
-                    guard let latest = groups[g].latestTimestamp, latest - horizon > settings.maximumSkewSeconds else { return }
+                    guard groups[g].pushesAhead >= 2, let latest = groups[g].latestTimestamp,
+                          latest - horizon > settings.maximumSkewSeconds else { return }
                     try silence(h, until: time - Self.leadSeconds)
                 }
             }

@@ -8,8 +8,8 @@ public struct StreamSettings: Sendable {
     public var ppgChannels: Int
     public var accChannels: Int
     public var invalidWindows: InvalidWindowPolicy = .omit
-    /// How far (seconds) one group may run ahead of the other before the other is taken as silent and gap-filled.
-    /// Push the two groups no further apart than this.
+    /// How far (seconds) one group may run ahead of the other, over two of its pushes, before the other is taken
+    /// as silent and gap-filled.
     public var maximumSkewSeconds = 30.0
     /// The longest timestamp gap filled with NaN (seconds); a longer jump is a broken clock and stops the stream.
     public var maximumGapSeconds = 3600.0

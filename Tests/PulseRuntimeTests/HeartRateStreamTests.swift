@@ -66,7 +66,7 @@ import Testing
         #expect(streamed.contains { $0.bpm == nil && $0.flags.contains(.nan) })
     }
 
-    @Test(arguments: [0.013, 1.0, 20.0])
+    @Test(arguments: [0.013, 1.0, 20.0, 45.0])
     func chunkLengthDoesNotChangeTheEstimates(chunkSeconds: Double) throws {
         let recording = try Self.simulated(.run, seconds: 60)
         let reference = try Self.stream(Self.chunks(recording), settings: StreamSettings(for: recording))

@@ -95,10 +95,15 @@ struct StreamCommand: ParsableCommand {
         let started = DispatchTime.now().uptimeNanoseconds
         var summary = StreamSummary()
         var view = StreamView(format: format, live: isatty(STDOUT_FILENO) != 0)
-        func drive<S: SensorSource>(_ source: inout S, paced: Bool) throws {
+        func drive<S: SensorSource>(_ source: inout S, label: String, paced: Bool) throws {
             var settings = source.settings
             settings.invalidWindows = invalidWindows
-            let stream = try HeartRateStream(settings: settings, tracker: tracker)
+            let stream: HeartRateStream
+            do {
+                stream = try HeartRateStream(settings: settings, tracker: tracker)
+            } catch let error as StreamError {
+                throw StreamError("\(label): \(error.message)")
+            }
             var pace = Pacer(speed: paced ? speed : .max)
             do {
                 while let chunk = try source.next() {
@@ -109,7 +114,7 @@ struct StreamCommand: ParsableCommand {
                 }
                 for estimate in try stream.finish() { try receive(estimate, source: source) }
             } catch let error as StreamError {
-                throw ValidationError(error.message)
+                throw StreamError("\(label): \(error.message)")
             }
             summary.latency = stream.latency
             summary.signalSeconds = stream.placedSeconds
@@ -125,22 +130,23 @@ struct StreamCommand: ParsableCommand {
             simulator.dropouts = dropouts
             simulator.saturation = saturation
             var source = try SimulatedSensor(simulator, source: "--simulate")
-            try drive(&source, paced: true)
+            try drive(&source, label: "--simulate", paced: true)
         } else if let replay {
             let recording = try Recording(hdf5Path: replay)
             try recording.validate(source: replay)
             var source = RecordingReplay(recording)
-            try drive(&source, paced: true)
+            try drive(&source, label: replay, paced: true)
         } else {
+            var source: CSVLineSource
             do {
-                var source = try CSVLineSource(readLine: { Swift.readLine(strippingNewline: true) }, ppgColumns: ppgColumns,
-                                               rateHz: rateHz, strict: strict) { message in
-                    FileHandle.standardError.write(Data("warning: \(message) (skipped)\n".utf8))
+                source = try CSVLineSource(readLine: { Swift.readLine(strippingNewline: true) }, ppgColumns: ppgColumns,
+                                           rateHz: rateHz, strict: strict) { message in
+                    FileHandle.standardError.write(Data("warning: stdin: \(message) (skipped)\n".utf8))
                 }
-                try drive(&source, paced: false)
             } catch let error as StreamError {
-                throw ValidationError(error.message)
+                throw StreamError("stdin: \(error.message)")
             }
+            try drive(&source, label: "stdin", paced: false)
         }
         view.close()
         summary.wallSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
