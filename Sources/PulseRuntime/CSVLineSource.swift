@@ -12,8 +12,14 @@ public struct CSVLineSource: SensorSource {
     private var buffered: [(Int, String)] = []
     private var pendingAcc: SensorChunk?
 
-    /// Lines read to infer the sample rate when none is given.
+    /// Lines read to infer the sample rate (and the column count) when none is given.
     public static let rateProbeLines = 16
+
+    /// Rates an inference may give: those of wrist sensors, with room to spare.
+    public static let inferableRateHz = 1.0...5_000.0
+
+    /// Lines that gave a sample so far.
+    public private(set) var acceptedLines = 0
 
     /// - Parameters:
     ///   - readLine: the next line without its terminator, `nil` at the end.
@@ -27,29 +33,35 @@ public struct CSVLineSource: SensorSource {
         self.report = report
         var probe: [(Int, String)] = []
         var number = 0
-        while probe.count <= (rateHz == nil ? Self.rateProbeLines : 0), let line = readLine() {
+        while probe.count < Self.rateProbeLines, let line = readLine() {
             number += 1
             if number == 1, Self.isHeader(line) { continue }
             if !line.trimmingWhitespace.isEmpty { probe.append((number, line)) }
         }
         lineNumber = number
         buffered = probe
-        guard let first = probe.first else { throw StreamError("no data lines") }
-        let fields = first.1.split(separator: ",", omittingEmptySubsequences: false).count
+        guard !probe.isEmpty else { throw StreamError("no data lines") }
+        // The column count most of the first lines agree on, so that one malformed first line cannot set it.
+        let counts = Dictionary(grouping: probe.map { Self.fields($0.1).count }, by: { $0 })
+        let fields = counts.max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }?.key ?? 0
         let ppg = ppgColumns ?? (fields - 4)
-        guard ppg >= 1 else {
-            throw StreamError("line \(first.0): \(fields) fields; expected timestamp, at least one PPG column, ax, ay, az")
+        guard ppg >= 1, ppg == fields - 4 else {
+            throw StreamError("the first lines have \(fields) fields; expected the timestamp, "
+                + (ppgColumns.map { "\($0) PPG columns" } ?? "at least one PPG column") + ", ax, ay, az")
         }
         let rate: Double
         if let rateHz {
             rate = rateHz
         } else {
-            let times = probe.compactMap { Double($0.1.split(separator: ",", omittingEmptySubsequences: false).first.map(String.init) ?? "") }
+            let times = probe.compactMap { Self.fields($0.1).first.flatMap { Double($0) } }.filter(\.isFinite)
             let steps = zip(times.dropFirst(), times).map { $0 - $1 }.filter { $0 > 0 }.sorted()
             guard steps.count >= 2 else {
                 throw StreamError("cannot infer the sample rate from the first \(probe.count) lines; give --rate-hz")
             }
             rate = 1 / steps[steps.count / 2]
+            guard Self.inferableRateHz.contains(rate) else {
+                throw StreamError("the first \(probe.count) lines' timestamps give \(rate) Hz, outside \(Self.inferableRateHz); give --rate-hz")
+            }
         }
         settings = StreamSettings(ppgRateHz: rate, accRateHz: rate, ppgChannels: ppg, accChannels: 3)
     }
@@ -63,6 +75,7 @@ public struct CSVLineSource: SensorSource {
             guard !line.trimmingWhitespace.isEmpty else { continue }
             do {
                 let (timestamp, ppg, acc) = try parse(line, number: number)
+                acceptedLines += 1
                 pendingAcc = SensorChunk(group: .acc, timestampsSeconds: [timestamp], samples: acc.map { [$0] })
                 return SensorChunk(group: .ppg, timestampsSeconds: [timestamp], samples: ppg.map { [$0] })
             } catch let error as StreamError {
@@ -83,7 +96,7 @@ public struct CSVLineSource: SensorSource {
     }
 
     private func parse(_ line: String, number: Int) throws -> (Double, [Float], [Float]) {
-        let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace }
+        let fields = Self.fields(line)
         let expected = 1 + settings.ppgChannels + 3
         guard fields.count == expected else {
             throw StreamError("line \(number): \(fields.count) fields, expected \(expected) (timestamp, \(settings.ppgChannels) PPG, ax, ay, az)")
@@ -103,8 +116,12 @@ public struct CSVLineSource: SensorSource {
     }
 
     private static func isHeader(_ line: String) -> Bool {
-        guard let first = line.split(separator: ",", omittingEmptySubsequences: false).first else { return false }
-        return Double(first.trimmingWhitespace) == nil
+        guard let first = fields(line).first else { return false }
+        return Double(first) == nil
+    }
+
+    private static func fields(_ line: String) -> [String] {
+        line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace }
     }
 }
 

@@ -14,6 +14,8 @@ struct GroupStream {
     /// Faults met since the last placed sample, charged to the windows that hold the next one.
     var pendingFlags: WindowFlags = []
     var finished = false
+    /// Samples dropped in a row as not fitting the clock.
+    var rejectedInARow = 0
     /// Pushes of this group since the last push of the other.
     var pushesAhead = 0
     private var queue: [(timestamps: [Double], samples: [[Float]])] = []

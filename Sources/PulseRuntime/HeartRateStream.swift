@@ -37,6 +37,9 @@ public final class HeartRateStream {
     /// How far one group is processed ahead of the other (seconds).
     public static let leadSeconds = 1.0
 
+    /// Seconds' worth of consecutive samples that may be dropped as not fitting the clock before the stream stops.
+    public static let rejectionLimitSeconds = 2.0
+
     private var groups: [GroupStream]
     private let analysisRateHz: Double
     private let windowSamples: Int
@@ -49,6 +52,7 @@ public final class HeartRateStream {
     private var callStarted: UInt64 = 0
     private var values: [[Float]]
     private var windowBuffers: [[[Float]]]
+    private var outbox: [StreamEstimate] = []
 
     /// - Throws: `StreamError` when a rate or a channel count is unusable, or the tracker's window does not match
     ///   the layout at its analysis rate.
@@ -113,9 +117,13 @@ public final class HeartRateStream {
         groups[g].enqueue(timestamps: timestampsSeconds, samples: samples)
         groups[g].pushesAhead += 1
         groups[1 - g].pushesAhead = 0
-        var estimates: [StreamEstimate] = []
-        try drain(into: &estimates)
-        return estimates
+        try drain()
+        return takeOutbox()
+    }
+
+    private func takeOutbox() -> [StreamEstimate] {
+        defer { outbox.removeAll(keepingCapacity: true) }
+        return outbox
     }
 
     /// Ends the stream: places every sample still waiting, lets the conditioning emit what it owes, and returns the
@@ -123,22 +131,21 @@ public final class HeartRateStream {
     /// - Throws: `StreamError` as `push` does.
     public func finish() throws -> [StreamEstimate] {
         callStarted = DispatchTime.now().uptimeNanoseconds
-        var estimates: [StreamEstimate] = []
-        try drain(into: &estimates)
+        try drain()
         while let g = groups.indices.first(where: { !groups[$0].finished && groups[$0].nextTimestamp == nil }) {
             groups[g].finish()
-            try emitReady(into: &estimates)
-            try drain(into: &estimates)
+            try emitReady()
+            try drain()
         }
         let complete = windows.filter { window in groups.indices.allSatisfy { window.placed[$0] == groupWindowSamples[$0] } }
-        for window in complete { try emit(window, into: &estimates) }
+        for window in complete { try emit(window) }
         windows = []
-        return estimates
+        return takeOutbox()
     }
 
     /// Places waiting samples in time order while the groups stay within `leadSeconds` of each other (or one has
     /// finished), gap-filling a group that has fallen `maximumSkewSeconds` behind and missed two pushes of the other.
-    private func drain(into estimates: inout [StreamEstimate]) throws {
+    private func drain() throws {
         while true {
             let next = groups.map(\.nextTimestamp)
             let g: Int
@@ -160,36 +167,38 @@ public final class HeartRateStream {
             }
             let timestamp = groups[g].dequeue(into: &values[g])
             try place(g, timestamp: timestamp)
-            try emitReady(into: &estimates)
         }
     }
 
     /// Places one received sample (in `values[g]`) on group `g`'s clock.
     private func place(_ g: Int, timestamp: Double) throws {
         guard timestamp.isFinite, groups[g].lastTimestamp.map({ timestamp > $0 }) ?? true else {
-            groups[g].pendingFlags.insert(.disordered)
+            try reject(g, timestamp: timestamp, flag: .disordered)
             return
         }
         let origin = originSeconds ?? timestamp
-        originSeconds = origin
-        groups[g].lastTimestamp = timestamp
         let rate = groups[g].rateHz
         let offset = (timestamp - origin) * rate - Double(groups[g].slots)
         if offset <= -1 {
-            groups[g].pendingFlags.insert(.drift)
+            try reject(g, timestamp: timestamp, flag: .drift)
             return
         }
         if offset >= 2 {
-            let missing = Int(offset.rounded())
-            guard Double(missing) / rate <= settings.maximumGapSeconds else {
-                throw StreamError("\(SensorGroup.allCases[g].rawValue) timestamps jump by \(Double(missing) / rate) s at \(timestamp) s, "
+            let gapSeconds = offset.rounded() / rate
+            guard gapSeconds <= settings.maximumGapSeconds else {
+                throw StreamError("\(SensorGroup.allCases[g].rawValue) timestamps jump by \(gapSeconds) s at \(timestamp) s, "
                     + "beyond the \(settings.maximumGapSeconds) s a gap may last")
             }
-            fill(g, count: missing, flags: .gap)
+        }
+        originSeconds = origin
+        groups[g].lastTimestamp = timestamp
+        groups[g].rejectedInARow = 0
+        if offset >= 2 {
+            try fill(g, count: Int(offset.rounded()), flags: .gap)
         } else if offset >= 1 {
             var repeated = groups[g].lastValues
             swap(&repeated, &values[g])
-            placeSlot(g, flags: .drift)
+            try placeSlot(g, flags: .drift)
             swap(&repeated, &values[g])
         }
         var flags: WindowFlags = []
@@ -197,27 +206,58 @@ public final class HeartRateStream {
             values[g][c] = .nan
             flags = .nan
         }
-        placeSlot(g, flags: flags)
+        try placeSlot(g, flags: flags)
+    }
+
+    /// Drops a sample that does not fit the clock; a clock that keeps rejecting for `rejectionLimitSeconds` of
+    /// samples has jumped for good, and stops the stream rather than losing the rest silently.
+    private func reject(_ g: Int, timestamp: Double, flag: WindowFlags) throws {
+        groups[g].pendingFlags.insert(flag)
+        groups[g].rejectedInARow += 1
+        let limit = max(64, Int(Self.rejectionLimitSeconds * groups[g].rateHz))
+        guard groups[g].rejectedInARow < limit else {
+            throw StreamError("\(SensorGroup.allCases[g].rawValue): \(limit) samples in a row do not fit the clock (the last at \(timestamp) s, "
+                + "the clock at \(groups[g].lastTimestamp ?? originSeconds ?? 0) s): the timestamps jumped back or the rate is wrong")
+        }
     }
 
     /// Fills group `h` with NaN up to `timeSeconds`, as a group that has gone silent.
     private func silence(_ h: Int, until timeSeconds: Double) throws {
         let origin = originSeconds ?? timeSeconds
         originSeconds = origin
+        let silentSeconds = timeSeconds - (groups[h].lastTimestamp ?? origin)
+        guard silentSeconds <= settings.maximumGapSeconds else {
+            throw StreamError("\(SensorGroup.allCases[h].rawValue) has been silent for \(silentSeconds) s at \(timeSeconds) s, "
+                + "beyond the \(settings.maximumGapSeconds) s a gap may last")
+        }
         let target = Int(((timeSeconds - origin) * groups[h].rateHz).rounded(.down))
-        if target > groups[h].slots { fill(h, count: target - groups[h].slots, flags: .gap) }
+        if target > groups[h].slots { try fill(h, count: target - groups[h].slots, flags: .gap) }
         groups[h].lastTimestamp = max(groups[h].lastTimestamp ?? timeSeconds, timeSeconds)
     }
 
-    private func fill(_ g: Int, count: Int, flags: WindowFlags) {
+    /// Places `count` NaN slots in group `g`. Where the other group's next sample shows the same gap, it is
+    /// filled alongside, so that neither runs more than `leadSeconds` ahead of the other inside a long gap.
+    private func fill(_ g: Int, count: Int, flags: WindowFlags) throws {
         let saved = values[g]
+        defer { values[g] = saved }
         for c in values[g].indices { values[g][c] = .nan }
-        for _ in 0..<count { placeSlot(g, flags: flags) }
-        values[g] = saved
+        let h = 1 - g
+        let origin = originSeconds ?? 0
+        for _ in 0..<count {
+            let time = origin + Double(groups[g].slots) / groups[g].rateHz
+            let clock = origin + Double(groups[h].slots) / groups[h].rateHz
+            if let next = groups[h].nextTimestamp, !groups[h].finished, next - clock <= settings.maximumGapSeconds,
+               time > clock + Self.leadSeconds {
+                let target = Int(((min(time, next) - origin) * groups[h].rateHz).rounded(.down)) - 1
+                if target > groups[h].slots { try fill(h, count: target - groups[h].slots, flags: .gap) }
+            }
+            try placeSlot(g, flags: flags)
+        }
     }
 
-    /// Places `values[g]` in group `g`'s next slot: updates the windows that hold it and conditions it.
-    private func placeSlot(_ g: Int, flags: WindowFlags) {
+    /// Places `values[g]` in group `g`'s next slot: updates the windows that hold it, conditions it, and emits the
+    /// windows that are then ready.
+    private func placeSlot(_ g: Int, flags: WindowFlags) throws {
         let slot = groups[g].slots
         let layout = settings.layout
         while layout.startSample(ofWindow: nextWindow, at: groups[g].rateHz) <= slot {
@@ -236,13 +276,14 @@ public final class HeartRateStream {
             for c in 0..<groups[g].channelCount { windows[w].channels[g][c].add(values[g][c]) }
         }
         groups[g].condition(values[g])
+        try emitReady()
     }
 
     /// Emits the oldest windows while they are complete and conditioned.
-    private func emitReady(into estimates: inout [StreamEstimate]) throws {
+    private func emitReady() throws {
         while let window = windows.first, isReady(window) {
             windows.removeFirst()
-            try emit(window, into: &estimates)
+            try emit(window)
         }
     }
 
@@ -251,7 +292,7 @@ public final class HeartRateStream {
         return groups.indices.allSatisfy { window.placed[$0] == groupWindowSamples[$0] && groups[$0].conditionedCount >= end }
     }
 
-    private func emit(_ window: WindowStatistics, into estimates: inout [StreamEstimate]) throws {
+    private func emit(_ window: WindowStatistics) throws {
         var flags = window.flags.union(window.signalFlags(clippedSamples: clippedSamples))
         let start = settings.layout.startSample(ofWindow: window.index, at: analysisRateHz)
         let conditioned = groups.allSatisfy { $0.conditionedCount >= start + windowSamples && $0.conditionedOldest <= start }
@@ -279,7 +320,7 @@ public final class HeartRateStream {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - callStarted) / 1e9
         latency.record(seconds)
         windowCount += 1
-        estimates.append(StreamEstimate(
+        outbox.append(StreamEstimate(
             index: window.index, endSeconds: (originSeconds ?? 0) + settings.layout.endSeconds(ofWindow: window.index),
             bpm: bpm, confidence: confidence, flags: flags, latencySeconds: seconds))
     }

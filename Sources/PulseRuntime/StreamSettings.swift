@@ -12,7 +12,7 @@ public struct StreamSettings: Sendable {
     /// as silent and gap-filled.
     public var maximumSkewSeconds = 30.0
     /// The longest timestamp gap filled with NaN (seconds); a longer jump is a broken clock and stops the stream.
-    public var maximumGapSeconds = 3600.0
+    public var maximumGapSeconds = 600.0
     /// A channel that sits at its window's maximum or minimum for this share of the window's samples is saturated.
     public var saturationShare = 0.05
 

@@ -90,5 +90,11 @@ import Testing
         #expect(missing.status != 0 && missing.standardError.contains("/nonexistent/file.h5"))
         let empty = try PulseProcess.run(["stream", "--stdin"], input: "")
         #expect(empty.status != 0 && empty.standardError.contains("no data lines"))
+        let columns = try PulseProcess.run(["stream", "--stdin", "--ppg-columns", "9223372036854775807"], input: "0,1,0,0,1\n0.01,2,0,0,1\n")
+        #expect(columns.status == 1 && columns.standardError.contains("the first lines have 5 fields"))
+        let slowSpeed = try PulseProcess.run(["stream", "--simulate", "--speed", "1e-300"])
+        #expect(slowSpeed.status != 0)
+        let folder = try PulseProcess.run(["stream", "--simulate", "--duration", "20", "--speed", "max", "--json", "/tmp"])
+        #expect(folder.status != 0 && folder.standardError.contains("it is a folder") && folder.standardOutput.isEmpty)
     }
 }

@@ -146,6 +146,32 @@ import Testing
         #expect(errors.reduce(0, +) / Double(errors.count) < 3)
     }
 
+    /// A gap longer than the ring buffers: both groups are filled in step, and only the windows it touches lose
+    /// their estimate.
+    @Test func aLongGapLeavesTheWindowsAroundItWhole() throws {
+        let recording = try Self.simulated(.rest, seconds: 100)
+        let chunks = try Self.chunks(recording).map { chunk -> SensorChunk in
+            var chunk = chunk
+            let keep = chunk.timestampsSeconds.indices.filter { !(30..<50).contains(chunk.timestampsSeconds[$0]) }
+            chunk.timestampsSeconds = keep.map { chunk.timestampsSeconds[$0] }
+            chunk.samples = chunk.samples.map { channel in keep.map { channel[$0] } }
+            return chunk
+        }
+        let streamed = try Self.stream(chunks, settings: StreamSettings(for: recording))
+        #expect(streamed.count == recording.windowCount())
+        #expect(!streamed.contains { $0.flags.contains(.truncated) })
+        #expect(streamed.filter { $0.flags.contains(.gap) }.map(\.index) == Array(12...24))
+        #expect(streamed.filter { !(12...24).contains($0.index) }.allSatisfy { $0.bpm != nil })
+    }
+
+    /// A clock that jumps back for good stops the stream with an error instead of dropping everything after it.
+    @Test func aClockThatJumpsBackForGoodStopsTheStream() throws {
+        let stream = try HeartRateStream(settings: StreamSettings(ppgRateHz: 64, accRateHz: 32, ppgChannels: 1), tracker: Self.spectralTracker())
+        _ = try stream.push(.ppg, timestampsSeconds: [1000], samples: [[1]])
+        let times = (0..<200).map { Double($0) / 64 }
+        #expect(throws: StreamError.self) { try stream.push(.ppg, timestampsSeconds: times, samples: [times.map { Float($0) }]) }
+    }
+
     @Test func saturationIsFlagged() throws {
         let clipped = try Self.simulated(.walk, seconds: 120, saturation: true)
         let clean = try Self.simulated(.walk, seconds: 120)

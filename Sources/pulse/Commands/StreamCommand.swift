@@ -17,8 +17,18 @@ enum StreamSpeed: ExpressibleByArgument, Equatable {
 
     init?(argument: String) {
         if argument == "max" { self = .max; return }
-        guard let value = Double(argument), value.isFinite, value > 0 else { return nil }
+        guard let value = Double(argument), Self.factorRange.contains(value) else { return nil }
         self = .factor(value)
+    }
+
+    /// The multiples of real time accepted.
+    static let factorRange = 0.01...1_000_000.0
+
+    var defaultValueDescription: String {
+        switch self {
+        case .max: return "max"
+        case let .factor(value): return format(value, value == value.rounded() ? 0 : 2)
+        }
     }
 }
 
@@ -57,7 +67,7 @@ struct StreamCommand: ParsableCommand {
     @Flag(help: "--simulate: clip the PPG as a saturating sensor would.")
     var saturation = false
 
-    @Option(help: "Pace of --simulate and --replay: a multiple of real time (1, 10, …) or max.")
+    @Option(help: "Pace of --simulate and --replay: a multiple of real time (0.01 to 10⁶: 1, 10, …) or max.")
     var speed: StreamSpeed = .factor(1)
 
     @Option(help: "Estimate with this trained model (.h5) instead of the spectral method.")
@@ -90,6 +100,7 @@ struct StreamCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let json { try OutputFile.checkWritable(json) }
         let memoryAtStart = ResidentMemory.current()
         let tracker = try makeTracker()
         let started = DispatchTime.now().uptimeNanoseconds
@@ -147,6 +158,7 @@ struct StreamCommand: ParsableCommand {
                 throw StreamError("stdin: \(error.message)")
             }
             try drive(&source, label: "stdin", paced: false)
+            guard source.acceptedLines > 0 else { throw StreamError("stdin: no line could be read") }
         }
         view.close()
         summary.wallSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
