@@ -19,6 +19,15 @@ import Testing
         return chunks
     }
 
+    /// `chunk` without the samples stamped within `seconds`.
+    static func removing(_ seconds: Range<Double>, from chunk: SensorChunk) -> SensorChunk {
+        var chunk = chunk
+        let keep = chunk.timestampsSeconds.indices.filter { !seconds.contains(chunk.timestampsSeconds[$0]) }
+        chunk.timestampsSeconds = keep.map { chunk.timestampsSeconds[$0] }
+        chunk.samples = chunk.samples.map { channel in keep.map { channel[$0] } }
+        return chunk
+    }
+
     static func stream(_ chunks: [SensorChunk], settings: StreamSettings, tracker: (any WindowTracker)? = nil) throws -> [StreamEstimate] {
         let stream = try HeartRateStream(settings: settings, tracker: tracker ?? spectralTracker())
         var estimates: [StreamEstimate] = []
@@ -120,13 +129,7 @@ import Testing
     func aTimestampGapInvalidatesItsWindowsAndTheStreamGoesOn(policy: InvalidWindowPolicy) throws {
         let recording = try Self.simulated(.rest, seconds: 80)
         // Nothing arrives from 30 s to 33 s.
-        let chunks = try Self.chunks(recording).map { chunk -> SensorChunk in
-            var chunk = chunk
-            let keep = chunk.timestampsSeconds.indices.filter { !(30..<33).contains(chunk.timestampsSeconds[$0]) }
-            chunk.timestampsSeconds = keep.map { chunk.timestampsSeconds[$0] }
-            chunk.samples = chunk.samples.map { channel in keep.map { channel[$0] } }
-            return chunk
-        }
+        let chunks = try Self.chunks(recording).map { Self.removing(30..<33, from: $0) }
         var settings = StreamSettings(for: recording)
         settings.invalidWindows = policy
         let streamed = try Self.stream(chunks, settings: settings)
@@ -150,13 +153,7 @@ import Testing
     /// their estimate.
     @Test func aLongGapLeavesTheWindowsAroundItWhole() throws {
         let recording = try Self.simulated(.rest, seconds: 100)
-        let chunks = try Self.chunks(recording).map { chunk -> SensorChunk in
-            var chunk = chunk
-            let keep = chunk.timestampsSeconds.indices.filter { !(30..<50).contains(chunk.timestampsSeconds[$0]) }
-            chunk.timestampsSeconds = keep.map { chunk.timestampsSeconds[$0] }
-            chunk.samples = chunk.samples.map { channel in keep.map { channel[$0] } }
-            return chunk
-        }
+        let chunks = try Self.chunks(recording).map { Self.removing(30..<50, from: $0) }
         let streamed = try Self.stream(chunks, settings: StreamSettings(for: recording))
         #expect(streamed.count == recording.windowCount())
         #expect(!streamed.contains { $0.flags.contains(.truncated) })
