@@ -31,10 +31,10 @@ struct GroupStream {
     }
 
     /// Conditioned samples available in every channel.
-    var conditionedCount: Int { conditioned.map(\.count).min() ?? 0 }
+    var conditionedCount: Int { conditioned.reduce(Int.max) { min($0, $1.count) } }
 
     /// Oldest conditioned sample still held in every channel.
-    var conditionedOldest: Int { conditioned.map(\.oldest).max() ?? 0 }
+    var conditionedOldest: Int { conditioned.reduce(0) { max($0, $1.oldest) } }
 
     mutating func enqueue(timestamps: [Double], samples: [[Float]]) {
         guard !timestamps.isEmpty else { return }

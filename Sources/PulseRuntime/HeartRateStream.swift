@@ -147,17 +147,17 @@ public final class HeartRateStream {
     /// finished), gap-filling a group that has fallen `maximumSkewSeconds` behind and missed two pushes of the other.
     private func drain() throws {
         while true {
-            let next = groups.map(\.nextTimestamp)
+            let next = (groups[0].nextTimestamp, groups[1].nextTimestamp)
             let g: Int
-            switch (next[0], next[1]) {
-            case let (a?, b?): g = a <= b ? 0 : 1
-            case (_?, nil): g = 0
-            case (nil, _?): g = 1
+            let time: Double
+            switch next {
+            case let (a?, b?): (g, time) = a <= b ? (0, a) : (1, b)
+            case let (a?, nil): (g, time) = (0, a)
+            case let (nil, b?): (g, time) = (1, b)
             case (nil, nil): return
             }
             let h = 1 - g
-            let time = next[g] ?? 0
-            if next[h] == nil && !groups[h].finished {
+            if (h == 0 ? next.0 : next.1) == nil && !groups[h].finished {
                 let horizon = groups[h].lastTimestamp ?? originSeconds ?? time
                 if time > horizon + Self.leadSeconds {
                     guard groups[g].pushesAhead >= 2, let latest = groups[g].latestTimestamp,
@@ -281,15 +281,17 @@ public final class HeartRateStream {
 
     /// Emits the oldest windows while they are complete and conditioned.
     private func emitReady() throws {
-        while let window = windows.first, isReady(window) {
-            windows.removeFirst()
-            try emit(window)
+        while isOldestReady() {
+            try emit(windows.removeFirst())
         }
     }
 
-    private func isReady(_ window: WindowStatistics) -> Bool {
-        let end = settings.layout.startSample(ofWindow: window.index, at: analysisRateHz) + windowSamples
-        return groups.indices.allSatisfy { window.placed[$0] == groupWindowSamples[$0] && groups[$0].conditionedCount >= end }
+    /// Whether the oldest open window is complete and conditioned (read in place: this runs for every sample).
+    private func isOldestReady() -> Bool {
+        guard !windows.isEmpty else { return false }
+        for g in 0..<2 where windows[0].placed[g] != groupWindowSamples[g] { return false }
+        let end = settings.layout.startSample(ofWindow: windows[0].index, at: analysisRateHz) + windowSamples
+        return groups[0].conditionedCount >= end && groups[1].conditionedCount >= end
     }
 
     private func emit(_ window: WindowStatistics) throws {

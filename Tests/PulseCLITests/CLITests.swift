@@ -75,12 +75,7 @@ import Testing
         defer { directory.remove() }
         var cases: [(path: String, reason: String)] = []
         let noPPG = directory.path("noppg.h5")
-        do {
-            let file = try HDF5File.create(noPPG)
-            try file.write([Float](repeating: 0, count: 3000), shape: [3, 1000], as: "acc")
-            try file.write(.number(125), as: "fs_ppg")
-            try file.write(.number(125), as: "fs_acc")
-        }
+        try BrokenRecordingFile.withoutPPG(at: noPPG)
         cases.append((noPPG, "dataset /ppg is missing"))
         var infinite = SyntheticRecording.make()
         infinite.acc.channels[1][77] = -.infinity

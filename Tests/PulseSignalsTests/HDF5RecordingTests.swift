@@ -50,12 +50,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let noPPG = directory.path("noppg.h5")
-        do {
-            let file = try HDF5File.create(noPPG)
-            try file.write([Float](repeating: 0, count: 3000), shape: [3, 1000], as: "acc")
-            try file.write(.number(125), as: "fs_ppg")
-            try file.write(.number(125), as: "fs_acc")
-        }
+        try BrokenRecordingFile.withoutPPG(at: noPPG)
         #expect(throws: RecordingError(path: noPPG, .missingDataset("/ppg"))) { try Recording(hdf5Path: noPPG) }
         let noRate = directory.path("norate.h5")
         do {

@@ -34,7 +34,7 @@ public struct SpectralEstimator: HeartRateEstimator, Sendable {
         let validity = recording.analysableWindows(layout)
         let windowSamples = layout.samples(layout.windowSeconds, at: rate)
         let available = min(ppg[0].count, acc[0].count)
-        let tracker = try SpectralTracker(configuration: configuration, windowSamples: windowSamples, shiftSeconds: layout.shiftSeconds)
+        let tracker = try SpectralTracker(configuration: configuration, layout: layout)
         var estimates: [WindowEstimate] = []
         estimates.reserveCapacity(validity.count)
         var lastAnalysed: Int?

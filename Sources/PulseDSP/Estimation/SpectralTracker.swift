@@ -60,6 +60,13 @@ public final class SpectralTracker {
         segment = [Float](repeating: 0, count: windowSamples)
     }
 
+    /// A tracker for the windows of `layout` at the configuration's analysis rate.
+    /// - Throws: `DSPError` as the designated initialiser does.
+    public convenience init(configuration: SpectralEstimator.Configuration, layout: WindowLayout) throws {
+        try self.init(configuration: configuration, windowSamples: layout.samples(layout.windowSeconds, at: configuration.analysisRateHz),
+                      shiftSeconds: layout.shiftSeconds)
+    }
+
     /// Samples per window at the analysis rate.
     public var windowSamples: Int { segment.count }
 

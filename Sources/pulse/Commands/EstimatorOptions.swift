@@ -28,18 +28,23 @@ struct EstimatorOptions: ParsableArguments {
     /// The estimator the options describe.
     func makeEstimator() throws -> any HeartRateEstimator {
         let preprocessing: Preprocessing = causal ? .causal : .zeroPhase
-        if let model {
-            let file = try ModelFile(path: model)
-            do {
-                return try NeuralEstimator(model: file, name: URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent,
-                                           preprocessing: preprocessing)
-            } catch let error as GraphError {
-                throw RecordingError(path: model, .unreadable(error.message))
-            }
-        }
+        if let model { return try NeuralEstimator.load(path: model, preprocessing: preprocessing) }
         switch method ?? .spectral {
         case .spectral:
             return SpectralEstimator(configuration: .standard, preprocessing: preprocessing)
+        }
+    }
+}
+
+extension NeuralEstimator {
+    /// The model file at `path` as an estimator named after the file; errors name the file.
+    static func load(path: String, preprocessing: Preprocessing, threads: Int = 2) throws -> NeuralEstimator {
+        let file = try ModelFile(path: path)
+        do {
+            return try NeuralEstimator(model: file, name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
+                                       preprocessing: preprocessing, threads: threads)
+        } catch let error as GraphError {
+            throw RecordingError(path: path, .unreadable(error.message))
         }
     }
 }
