@@ -26,8 +26,6 @@ public final class HeartRateStream {
     public let tracker: any WindowTracker
     /// Latency of every estimate so far.
     public private(set) var latency = LatencyHistogram()
-    /// Estimates produced so far.
-    public private(set) var windowCount = 0
     /// The first timestamp of the stream, once a sample has been placed.
     public private(set) var originSeconds: Double?
 
@@ -321,7 +319,6 @@ public final class HeartRateStream {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - callStarted) / 1e9
         latency.record(seconds)
-        windowCount += 1
         outbox.append(StreamEstimate(
             index: window.index, endSeconds: (originSeconds ?? 0) + settings.layout.endSeconds(ofWindow: window.index),
             bpm: bpm, confidence: confidence, flags: flags, latencySeconds: seconds))

@@ -34,7 +34,4 @@ public struct RingBuffer<Element>: Sendable where Element: Sendable {
         precondition(range.lowerBound >= oldest && range.upperBound <= count, "range \(range) is outside \(oldest)..<\(count)")
         for (offset, position) in range.enumerated() { destination[offset] = storage[position % capacity] }
     }
-
-    /// Forgets every element, keeping the storage.
-    public mutating func removeAll() { count = 0 }
 }
