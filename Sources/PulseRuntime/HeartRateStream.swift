@@ -84,7 +84,8 @@ public final class HeartRateStream {
                 throw StreamError("the \(group.rawValue) group at \(rate) Hz: \(error.message)")
             }
             let leadingGapLimit = layout.samples(layout.shiftSeconds, at: rate)
-            let lagSeconds = Self.leadSeconds + Double(leadingGapLimit + 2 * conditioner.resampler.halfWidth) / rate + 1
+            let lagSeconds = Self.leadSeconds
+                + Double(leadingGapLimit + ChannelScale.searchSamples + 2 * conditioner.resampler.halfWidth) / rate + 1
             let capacity = windowSamples + Int((lagSeconds * analysisRateHz).rounded(.up)) + conditioner.resampler.interpolation
             groups.append(GroupStream(rateHz: rate, channelCount: count, conditioner: conditioner,
                                       leadingGapLimit: leadingGapLimit, capacity: capacity))

@@ -54,10 +54,41 @@ import Testing
         #expect(SignalConditioner.bridgingGaps([.nan, .nan], causal: true) == [0, 0])
     }
 
-    @Test func scalingIsAnExactPowerOfTwo() {
-        let expected: [Float] = [0, 3000, -6000, 1500].map { $0 / 2048 }
-        #expect(SignalConditioner.scaledByLeadingMagnitude([0, 3000, -6000, 1500]) == expected)
-        #expect(SignalConditioner.scaledByLeadingMagnitude([1e-40, 2e-40]).allSatisfy { $0.isNormal })
+    @Test func scalingIsAnExactPowerOfTwoFromTheMedianLevel() {
+        // Levels 3000, 6000, 1500: the median 3000 lies in [2¹¹, 2¹²).
+        let scale = ChannelScale(of: [0, .nan, 3000, -6000, 1500])
+        #expect(scale.factor == 0x1p-11)
+        #expect([3000, -6000, 1500].map(scale.apply) == [3000, -6000, 1500].map { $0 / 2048 })
+        #expect([Float](repeating: 1e-40, count: 4).map(ChannelScale(of: [1e-40, 2e-40]).apply).allSatisfy { $0.isNormal })
+        #expect(ChannelScale(of: [0, .nan, 0]) == .unit)
+    }
+
+    /// One extreme sample (denormal, tiny, Float's maximum, infinite) neither sets the scale nor leaves the range.
+    @Test(arguments: [Float.leastNonzeroMagnitude, 1e-20, .greatestFiniteMagnitude, -.infinity])
+    func oneExtremeSampleDoesNotSetTheScale(extreme: Float) {
+        let signal: [Float] = (0..<200).map { Float(900 + 40 * sin(Double($0) * 0.2)) }
+        #expect(ChannelScale(of: [extreme] + signal) == ChannelScale(of: signal))
+        #expect(ChannelScale(of: Array(signal[0..<3]) + [extreme] + signal) == ChannelScale(of: signal))
+        let clamped = ChannelScale(of: signal).apply(extreme)
+        #expect(clamped.isFinite && abs(clamped) <= Float(ChannelScale.limit))
+    }
+
+    /// A first PPG or accelerometer sample at an extreme costs at most the windows that hold it, offline and causal.
+    @Test(arguments: [Float.leastNonzeroMagnitude, 1e-20, .greatestFiniteMagnitude])
+    func oneExtremeFirstSampleDoesNotWreckTheRecording(extreme: Float) throws {
+        let clean = SyntheticRecording.make(seconds: 60, bpm: 84)
+        for preprocessing in Preprocessing.allCases {
+            let estimator = SpectralEstimator(configuration: .standard, preprocessing: preprocessing)
+            let baseline = AccuracySummary(try estimator.estimate(clean, layout: .standard)).maeBpm
+            for group in 0..<2 {
+                var recording = clean
+                if group == 0 { recording.ppg.channels[0][0] = extreme } else { recording.acc.channels[0][0] = extreme }
+                let estimates = try estimator.estimate(recording, layout: .standard)
+                let mae = AccuracySummary(estimates).maeBpm
+                #expect(mae < baseline + 0.5, "\(preprocessing), group \(group): MAE \(mae) against \(baseline)")
+                #expect(estimates.dropFirst(4).allSatisfy { $0.isValid })
+            }
+        }
     }
 
     @Test func rateTooLowForTheBandIsAnError() {

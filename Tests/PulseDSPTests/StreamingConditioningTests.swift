@@ -42,13 +42,17 @@ import Testing
         #expect(input.map { single.process($0) } == whole.process(input))
     }
 
-    /// Leading zeros, a leading NaN gap, gaps inside: the stream holds back and bridges exactly as offline.
-    @Test(arguments: [0, 1, 2])
+    /// Leading zeros, a leading NaN gap, gaps inside, extreme samples at the start and inside: the stream holds
+    /// back, scales and bridges exactly as offline.
+    @Test(arguments: [0, 1, 2, 3, 4, 5])
     func channelConditionerEqualsOfflineCausalConditioning(variant: Int) throws {
         var input = Self.signal(count: 1200, seed: 5)
         switch variant {
         case 0: for i in 0..<30 { input[i] = 0 }
         case 1: for i in 0..<40 { input[i] = .nan }
+        case 3: input[0] = .leastNonzeroMagnitude; input[500] = .greatestFiniteMagnitude
+        case 4: input[0] = .greatestFiniteMagnitude; for i in 1..<5 { input[i] = .nan }
+        case 5: for i in 0..<8 { input[i] = 0 }; input[8] = 1e-20; for i in 9..<20 { input[i] = .nan }
         default: for i in 300..<420 { input[i] = .nan }; for i in 700..<703 { input[i] = .nan }
         }
         let conditioner = try SignalConditioner(sourceRateHz: 64, configuration: .standard, preprocessing: .causal)

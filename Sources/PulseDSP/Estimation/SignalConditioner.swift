@@ -9,7 +9,7 @@ public enum Preprocessing: String, Sendable, CaseIterable {
 
 /// Brings one group of channels (PPG or accelerometer) to the estimator's form: NaN gaps bridged (the windows
 /// that hold them are reported invalid anyway), each channel scaled by a power of two (the estimator is
-/// scale-invariant), Butterworth band-pass at the source rate, then band-limited resampling to the analysis rate.
+/// scale-invariant; `ChannelScale`), Butterworth band-pass at the source rate, then band-limited resampling to the analysis rate.
 ///
 /// With `.causal` preprocessing, bridging and filtering use no later sample; only the resampler looks ahead,
 /// by its half-width (`Resampler.zeroCrossings` lobes: under 0.3 s at 25 Hz), which a stream pays as latency.
@@ -48,7 +48,8 @@ public struct SignalConditioner: Sendable {
     /// Conditions every channel of a group.
     public func condition(_ channels: [[Float]]) -> [[Float]] {
         channels.map { channel in
-            let prepared = Self.scaledByLeadingMagnitude(Self.bridgingGaps(channel, causal: preprocessing == .causal))
+            let scale = ChannelScale(of: channel)
+            let prepared = Self.bridgingGaps(channel, causal: preprocessing == .causal).map(scale.apply)
             let filtered: [Float]
             switch preprocessing {
             case .zeroPhase:
@@ -59,15 +60,6 @@ public struct SignalConditioner: Sendable {
             }
             return resampler.resample(filtered)
         }
-    }
-
-    /// `signal` times the power of two that brings its first finite, non-zero sample into [1, 2): exact in
-    /// floating point, known from the first sample on (so a stream can do the same), and enough to keep counts
-    /// near Float's limits or denormal values from overflowing or vanishing in the filters.
-    public static func scaledByLeadingMagnitude(_ signal: [Float]) -> [Float] {
-        guard let leading = signal.first(where: { $0.isFinite && $0 != 0 }) else { return signal }
-        let scale = Double(sign: .plus, exponent: -Double(leading).exponent, significand: 1)
-        return signal.map { Float(Double($0) * scale) }
     }
 
     /// `signal` with each run of NaN bridged. Offline (`causal == false`) a gap becomes the straight line between

@@ -2,18 +2,21 @@
 /// conditioned samples at the analysis rate come out, equal bit for bit to conditioning the whole channel
 /// offline.
 ///
-/// Each sample is bridged (a NaN holds the last number before it), scaled by the power of two fixed by the first
-/// finite non-zero sample (`SignalConditioner.scaledByLeadingMagnitude`), band-passed by a `CausalFilter`, and
-/// resampled by a `StreamingResampler`. A channel that starts with NaN is held back until its first number, which
-/// then fills the gap as offline; a leading gap longer than `leadingGapLimit` samples is filled with zeros
-/// instead, so that a dead channel cannot stall the stream (the one case where stream and offline differ).
+/// Each sample is bridged (a NaN holds the last number before it), scaled by the channel's `ChannelScale`,
+/// band-passed by a `CausalFilter`, and resampled by a `StreamingResampler`. The samples from the first that is
+/// neither zero nor NaN are held back until the scale is known (at most `ChannelScale.searchSamples`). A channel
+/// that starts with NaN is held back until its first number, which then fills the gap as offline; a leading gap
+/// longer than `leadingGapLimit` samples is filled with zeros instead, so that a dead channel cannot stall the
+/// stream (the one case where stream and offline differ).
 public struct ChannelConditioner: Sendable {
     public let leadingGapLimit: Int
     private var filter: CausalFilter
     private var resampler: StreamingResampler
     private var lastNumber: Float?
-    private var scale: Double?
+    private var scale: ChannelScale?
     private var pendingGap = 0
+    private var heldForScale: [Float] = []
+    private var levels: [Float] = []
 
     public init(_ conditioner: SignalConditioner, leadingGapLimit: Int) {
         self.leadingGapLimit = leadingGapLimit
@@ -29,6 +32,34 @@ public struct ChannelConditioner: Sendable {
 
     /// Takes one raw sample; appends every conditioned sample it completes to `output`.
     public mutating func push(_ sample: Float, into output: inout RingBuffer<Float>) {
+        if scale == nil && (!heldForScale.isEmpty || !(sample.isNaN || sample == 0)) {
+            heldForScale.append(sample)
+            if ChannelScale.isLevel(sample) { levels.append(sample.magnitude) }
+            if levels.count == ChannelScale.levelSamples || heldForScale.count == ChannelScale.searchSamples {
+                fixScale(into: &output)
+            }
+            return
+        }
+        bridge(sample, into: &output)
+    }
+
+    /// Ends the channel: a channel that never held a number becomes zeros, and the resampler emits what it owes.
+    public mutating func finish(into output: inout RingBuffer<Float>) {
+        if scale == nil && !heldForScale.isEmpty { fixScale(into: &output) }
+        flushPendingGap(with: 0, into: &output)
+        resampler.finish { output.append($0) }
+    }
+
+    /// Sets the scale from the levels seen and conditions the samples held back for it.
+    private mutating func fixScale(into output: inout RingBuffer<Float>) {
+        scale = ChannelScale(levels: levels)
+        for sample in heldForScale { bridge(sample, into: &output) }
+        heldForScale = []
+        levels = []
+    }
+
+    /// Bridges a NaN with the last number (or holds a leading gap back), then conditions.
+    private mutating func bridge(_ sample: Float, into output: inout RingBuffer<Float>) {
         guard !sample.isNaN else {
             if let lastNumber {
                 condition(lastNumber, into: &output)
@@ -43,12 +74,6 @@ public struct ChannelConditioner: Sendable {
         condition(sample, into: &output)
     }
 
-    /// Ends the channel: a channel that never held a number becomes zeros, and the resampler emits what it owes.
-    public mutating func finish(into output: inout RingBuffer<Float>) {
-        flushPendingGap(with: 0, into: &output)
-        resampler.finish { output.append($0) }
-    }
-
     private mutating func flushPendingGap(with value: Float, into output: inout RingBuffer<Float>) {
         while pendingGap > 0 {
             pendingGap -= 1
@@ -57,10 +82,7 @@ public struct ChannelConditioner: Sendable {
     }
 
     private mutating func condition(_ sample: Float, into output: inout RingBuffer<Float>) {
-        if scale == nil, sample.isFinite, sample != 0 {
-            scale = Double(sign: .plus, exponent: -Double(sample).exponent, significand: 1)
-        }
-        let scaled = scale.map { Float(Double(sample) * $0) } ?? sample
-        resampler.push(filter.process(scaled)) { output.append($0) }
+        // Before the scale is known only zeros arrive here, which every scale leaves as they are.
+        resampler.push(filter.process((scale ?? .unit).apply(sample))) { output.append($0) }
     }
 }
