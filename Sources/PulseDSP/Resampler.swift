@@ -22,10 +22,16 @@ public struct Resampler: Sendable {
     /// Lobes of the sinc kept on each side of the centre.
     public static let zeroCrossings = 12
 
-    /// - Throws: `DSPError` when either rate is not positive and finite.
+    /// The largest factor by which the rate may rise or fall.
+    public static let maximumRatio = 1e6
+
+    /// - Throws: `DSPError` when either rate is not positive and finite, or they lie more than `maximumRatio` apart.
     public init(fromHz: Double, toHz: Double) throws {
         guard fromHz.isFinite, fromHz > 0, toHz.isFinite, toHz > 0 else {
             throw DSPError("resampling needs positive, finite rates (got \(fromHz) Hz to \(toHz) Hz)")
+        }
+        guard max(toHz / fromHz, fromHz / toHz) <= Self.maximumRatio else {
+            throw DSPError("resampling from \(fromHz) Hz to \(toHz) Hz changes the rate by more than \(Int(Self.maximumRatio))×")
         }
         self.fromHz = fromHz
         self.toHz = toHz

@@ -1,20 +1,42 @@
 extension Executor {
-    /// The graph's outputs for `inputs`, the batch split over `threads` threads.
+    /// The graph's outputs for `inputs`, the batch split over `threads` threads. A batch whose activations would
+    /// exceed `activationBudgetBytes` runs in consecutive parts that each fit.
     public func infer(_ inputs: [String: Tensor], threads: Int = 1) throws -> [Tensor] {
         guard let batch = inputs.values.first?.shape.first, inputs.values.allSatisfy({ $0.shape.first == batch }) else {
             throw GraphError("inputs must share one leading batch axis")
         }
+        let largestPart = max(1, activationBudgetBytes / max(graph.activationBytesPerSample, 1))
+        guard batch <= largestPart else {
+            let pieces = try stride(from: 0, to: batch, by: largestPart).map { start in
+                try inferInParallel(inputs.mapValues { $0.rows(start..<min(batch, start + largestPart)) },
+                                    batch: min(largestPart, batch - start), threads: threads)
+            }
+            return Self.joined(pieces, batch: batch, outputs: graph.outputs.count)
+        }
+        return try inferInParallel(inputs, batch: batch, threads: threads)
+    }
+
+    private func inferInParallel(_ inputs: [String: Tensor], batch: Int, threads: Int) throws -> [Tensor] {
         let parts = max(1, min(threads, batch))
         if parts == 1 { return try run(inputs) }
         let pieces = try concurrentParts(count: batch, parts: parts) { range in
-            try run(inputs.mapValues { tensor -> Tensor in
-                let width = tensor.count / max(tensor.shape[0], 1)
-                return Tensor(shape: [range.count] + tensor.shape.dropFirst(), scalars: Array(tensor.scalars[(range.lowerBound * width)..<(range.upperBound * width)]))
-            })
+            try run(inputs.mapValues { $0.rows(range) })
         }
-        return graph.outputs.indices.map { output in
-            let first = pieces[0][output]
-            return Tensor(shape: [batch] + first.shape.dropFirst(), scalars: pieces.flatMap { $0[output].scalars })
+        return Self.joined(pieces, batch: batch, outputs: graph.outputs.count)
+    }
+
+    /// The outputs of consecutive parts of a batch, joined along the batch axis.
+    private static func joined(_ pieces: [[Tensor]], batch: Int, outputs: Int) -> [Tensor] {
+        (0..<outputs).map { output in
+            Tensor(shape: [batch] + pieces[0][output].shape.dropFirst(), scalars: pieces.flatMap { $0[output].scalars })
         }
+    }
+}
+
+extension Tensor {
+    /// The samples `range` of a batched tensor (leading axis).
+    func rows(_ range: Range<Int>) -> Tensor {
+        let width = count / max(shape[0], 1)
+        return Tensor(shape: [range.count] + shape.dropFirst(), scalars: Array(scalars[(range.lowerBound * width)..<(range.upperBound * width)]))
     }
 }

@@ -12,9 +12,26 @@ public struct Executor: Sendable {
     public var parameters: [String: Tensor]
     let kernels: [Kernel]
 
-    /// - Throws: `GraphError` when the graph is invalid, or a parameter is missing or of the wrong shape.
+    /// The most bytes of activations one call of `infer` holds at once by default (2 GiB).
+    public static let defaultActivationBudgetBytes = 1 << 31
+    /// The most bytes of activations one call of `infer` holds at once; larger batches run in parts.
+    public var activationBudgetBytes = Executor.defaultActivationBudgetBytes
+
+    /// - Throws: `GraphError` when the graph is invalid, an output does not depend on an input, one sample's
+    ///   activations exceed `defaultActivationBudgetBytes`, or a parameter is missing or of the wrong shape.
     public init(graph: Graph, parameters: [String: Tensor], fusing: Bool = true) throws {
         try graph.validate()
+        let dependsOnInput = graph.dependsOnInput
+        for output in graph.outputs where !dependsOnInput[output] {
+            let instruction = graph.instructions[output]
+            throw GraphError("\(instruction.layer): output instruction \(output) (\(instruction.primitive)) does not depend on the "
+                + "input; a model's outputs must be computed from its input")
+        }
+        let bytes = graph.activationBytesPerSample
+        guard bytes <= Self.defaultActivationBudgetBytes else {
+            throw GraphError("one sample needs \(bytes / (1 << 20)) MiB of activations, more than the "
+                + "\(Self.defaultActivationBudgetBytes / (1 << 20)) MiB an executor may hold")
+        }
         for (name, shape) in graph.parameters {
             guard let tensor = parameters[name] else { throw GraphError("parameter \(name) is missing") }
             guard tensor.shape == shape else { throw GraphError("parameter \(name) has shape \(tensor.shape), the graph needs \(shape)") }

@@ -33,6 +33,23 @@ extension Graph {
         return InstructionCost(multiplyAccumulates: macs, parameterBytes: parameterBytes, outputBytes: 4 * outputCount)
     }
 
+    /// Whether each instruction's value depends on an input (and so carries the batch axis), by index.
+    public var dependsOnInput: [Bool] {
+        var batched: [Bool] = []
+        for instruction in instructions {
+            if case .input = instruction.primitive { batched.append(true) } else { batched.append(instruction.inputs.contains { batched[$0] }) }
+        }
+        return batched
+    }
+
+    /// Bytes of every value that depends on the input, for one sample, as Float32: what an executor that keeps
+    /// every intermediate value (as `Executor` does) holds per sample of a batch.
+    public var activationBytesPerSample: Int {
+        zip(instructions, dependsOnInput).reduce(0) { total, pair in
+            pair.1 ? total + 4 * pair.0.shape.reduce(1, *) : total
+        }
+    }
+
     /// Multiply-accumulates of one sample through the whole graph.
     public var multiplyAccumulates: Int { instructions.indices.reduce(0) { $0 + cost(of: $1).multiplyAccumulates } }
 

@@ -77,6 +77,9 @@ public struct ModelFile: Sendable, Equatable {
             guard storedShape == shape || (shape.isEmpty && storedShape == [1]) else {
                 throw RecordingError(path: path, .badShape(field: "/param." + name, detail: "holds \(storedShape), the graph needs \(shape)"))
             }
+            if let index = values.firstIndex(where: { !$0.isFinite }) {
+                throw RecordingError(path: path, .unreadable("/param.\(name) holds \(values[index]) at index \(index); every weight must be finite"))
+            }
             parameters[name] = Tensor(shape: shape, scalars: values)
         }
         var metadata: [String: String] = [:]
@@ -90,13 +93,8 @@ public struct ModelFile: Sendable, Equatable {
     /// rate bin, and the input and output specs are usable.
     private static func check(graph: Graph, input: ModelInput, output: RateBins, path: String) throws {
         func fail(_ detail: String) -> RecordingError { RecordingError(path: path, .unreadable(detail)) }
-        guard input.channels >= 1, input.windowSamples >= 2, input.sampleRateHz.isFinite, input.sampleRateHz > 0,
-              input.bandOrder >= 1, input.bandLowHz > 0, input.bandHighHz > input.bandLowHz else {
-            throw fail("attribute input describes no usable window")
-        }
-        guard output.count >= 2, output.binBpm.isFinite, output.binBpm > 0, output.firstBpm.isFinite else {
-            throw fail("attribute output describes no usable rate grid")
-        }
+        if let problem = input.problem { throw fail("attribute input: \(problem)") }
+        if let problem = output.problem { throw fail("attribute output: \(problem)") }
         let inputs = graph.inputs
         guard inputs.count == 1, inputs[0].name == inputName, inputs[0].shape == input.shape else {
             throw fail("the graph must read one input \(inputName) of shape \(input.shape)")

@@ -29,11 +29,17 @@ public struct NeuralEstimator: HeartRateEstimator, Sendable {
 
     /// Probabilities over the model's rate bins for each window (rows of `model.output.count`), computed on
     /// `threads` threads (the estimator's own count by default).
+    /// - Throws: `GraphError` when the model cannot run; `RecordingError` (`cannotEstimate`, naming the window)
+    ///   when a score is not finite, which finite weights can still produce by overflowing.
     public func probabilities(_ windows: [[Float]], threads: Int? = nil) throws -> [[Double]] {
         guard !windows.isEmpty else { return [] }
         let input = Tensor(shape: [windows.count] + model.input.shape, scalars: windows.flatMap { $0 })
         let logits = try executor.infer([ModelFile.inputName: input], threads: threads ?? self.threads)[0]
         let width = model.output.count
+        if let index = logits.scalars.firstIndex(where: { !$0.isFinite }) {
+            throw RecordingError(path: name, .cannotEstimate(
+                "the model's score \(index % width) for window \(index / width) of \(windows.count) is \(logits.scalars[index]); its weights overflow"))
+        }
         return (0..<windows.count).map { row in
             let values = logits.scalars[(row * width)..<((row + 1) * width)]
             let peak = values.max() ?? 0

@@ -37,10 +37,21 @@ public final class RateTracker {
     private let prior: [Double]
     private var scores: [Double]?
 
-    /// - Throws: `DSPError` when the grid is empty or its spacing is not positive.
+    /// Bins a grid may have.
+    public static let binCountRange = 2...100_000
+
+    /// - Throws: `DSPError` when the grid has too few or too many bins, a spacing or first rate that is not positive
+    ///   and finite, or settings that are not finite (or not positive where they scale a step).
     public init(firstBpm: Double, binBpm: Double, binCount: Int, settings: Settings) throws {
-        guard binCount >= 2, binBpm.isFinite, binBpm > 0 else {
-            throw DSPError("a rate grid needs at least 2 bins and a positive spacing (got \(binCount) of \(binBpm) BPM)")
+        guard Self.binCountRange.contains(binCount), binBpm.isFinite, binBpm > 0, firstBpm.isFinite, firstBpm >= 0 else {
+            throw DSPError("a rate grid needs \(Self.binCountRange) bins from a rate of 0 BPM or more and a positive "
+                + "spacing (got \(binCount) of \(binBpm) BPM from \(firstBpm) BPM)")
+        }
+        let s = settings
+        guard [s.riseSigmaBpm, s.fallSigmaBpm, s.confidenceHalfWidthBpm].allSatisfy({ $0.isFinite && $0 > 0 }),
+              [s.jumpCost, s.lowRatePriorBpm, s.lowRatePriorNatsPerBpm].allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+            throw DSPError("tracker settings must be finite, the step widths and confidence width positive, the jump "
+                + "cost and low-rate prior not negative (got \(settings))")
         }
         self.settings = settings
         self.firstBpm = firstBpm
@@ -55,7 +66,8 @@ public final class RateTracker {
 
     /// The rate (BPM) and confidence (0…1) after a window whose log-likelihood of rate `h_k` is `logLikelihood[k]`.
     /// - Parameter elapsedWindows: shifts since the previous window (more than 1 after windows that were skipped).
-    /// - Precondition: `logLikelihood` has `binCount` finite values; traps otherwise.
+    /// - Precondition: `logLikelihood` has `binCount` values; traps otherwise. Values must be finite (a NaN one makes
+    ///   the estimate meaningless): callers check what comes from outside.
     public func step(logLikelihood: [Double], elapsedWindows: Int = 1) -> (bpm: Double, confidence: Double) {
         precondition(logLikelihood.count == binCount, "\(logLikelihood.count) log-likelihoods for \(binCount) rates")
         var next = zip(logLikelihood, prior).map(+)

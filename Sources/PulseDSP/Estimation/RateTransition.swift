@@ -12,7 +12,7 @@ struct RateTransition {
     init(riseSigmaBpm: Double, fallSigmaBpm: Double, jumpCost: Double, binBpm: Double, binCount: Int, windows: Int) {
         let spread = Double(max(windows, 1)).squareRoot()
         func reach(_ sigma: Double) -> Int {
-            min(binCount - 1, Int(((2 * jumpCost).squareRoot() * sigma * spread / binBpm).rounded(.up)))
+            Int(min(Double(binCount - 1), ((2 * jumpCost).squareRoot() * sigma * spread / binBpm).rounded(.up)))
         }
         func penalties(_ sigma: Double, _ reach: Int) -> [Double] {
             (0...reach).map { distance in

@@ -15,10 +15,13 @@ public enum FilterBand: Sendable, Equatable {
 /// unit half-circle; band transforms follow the textbook `s → s/ω`, `s → ω/s`, `s → (s² + ω₀²)/(s·B)`.
 /// A band-pass design of order `n` has `2n` poles. Matches SciPy's `butter(..., output='sos')` response.
 public enum Butterworth {
+    /// Orders this design accepts; beyond them the poles crowd and second-order sections lose their accuracy.
+    public static let orderRange = 1...32
+
     /// Designs the filter.
-    /// - Throws: `DSPError` when the order is below 1 or a cutoff is not strictly between 0 and Nyquist.
+    /// - Throws: `DSPError` when the order lies outside `orderRange` or a cutoff is not strictly between 0 and Nyquist.
     public static func design(order: Int, band: FilterBand, sampleRateHz: Double) throws -> SecondOrderSections {
-        guard order >= 1 else { throw DSPError("filter order must be at least 1 (got \(order))") }
+        guard orderRange.contains(order) else { throw DSPError("filter order must lie within \(orderRange) (got \(order))") }
         guard sampleRateHz.isFinite, sampleRateHz > 0 else {
             throw DSPError("sample rate must be positive (got \(sampleRateHz) Hz)")
         }
