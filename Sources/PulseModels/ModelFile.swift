@@ -25,8 +25,13 @@ public struct ModelFile: Sendable, Equatable {
         self.metadata = metadata
     }
 
-    /// Writes the model, replacing any file at `path`.
-    public func write(to path: String) throws {
+    /// Writes the model atomically (`AtomicFile`).
+    /// - Parameter replacing: whether an existing file at `path` may be replaced; without it, one is an error.
+    public func write(to path: String, replacing: Bool = true) throws {
+        try AtomicFile.write(to: path, replacing: replacing) { temporary in try writeContent(to: temporary) }
+    }
+
+    private func writeContent(to path: String) throws {
         let file = try HDF5File.create(path)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -1,5 +1,6 @@
 import Foundation
 import PulseGraph
+import PulseSignals
 
 /// How a model is trained.
 public struct TrainingSettings: Sendable, Equatable {
@@ -39,7 +40,11 @@ public struct ModelTrainer: Sendable {
     }
 
     /// Trains on `training`, reporting each epoch (with validation MAE on `validation` when given).
+    /// - Throws: `RecordingError` (`noTrainingWindow`, naming the recordings) when `training` holds no window.
     public func train(_ training: TrainingSet, validation: TrainingSet? = nil, report: (EpochReport) -> Void = { _ in }) throws -> ModelFile {
+        guard training.count > 0 else {
+            throw RecordingError(path: training.recordings.joined(separator: ", "), .noTrainingWindow)
+        }
         let graph = try architecture.graph()
         let bins = architecture.bins
         let targets = training.labelsBpm.map { bins.target(bpm: $0, sigmaBpm: settings.labelSigmaBpm) }

@@ -188,6 +188,7 @@ public final class HeartRateStream {
                 throw StreamError("\(SensorGroup.allCases[g].rawValue) timestamps jump by \(gapSeconds) s at \(timestamp) s, "
                     + "beyond the \(settings.maximumGapSeconds) s a gap may last")
             }
+            try checkGapSamples(g, count: offset.rounded(), atSeconds: timestamp)
         }
         originSeconds = origin
         groups[g].lastTimestamp = timestamp
@@ -230,8 +231,19 @@ public final class HeartRateStream {
                 + "beyond the \(settings.maximumGapSeconds) s a gap may last")
         }
         let target = Int(((timeSeconds - origin) * groups[h].rateHz).rounded(.down))
-        if target > groups[h].slots { try fill(h, count: target - groups[h].slots, flags: .gap) }
+        if target > groups[h].slots {
+            try checkGapSamples(h, count: Double(target - groups[h].slots), atSeconds: timeSeconds)
+            try fill(h, count: target - groups[h].slots, flags: .gap)
+        }
         groups[h].lastTimestamp = max(groups[h].lastTimestamp ?? timeSeconds, timeSeconds)
+    }
+
+    /// Throws unless a gap of `count` samples in group `g` lies within `maximumGapSamples`.
+    private func checkGapSamples(_ g: Int, count: Double, atSeconds timeSeconds: Double) throws {
+        guard count <= Double(settings.maximumGapSamples) else {
+            throw StreamError("\(SensorGroup.allCases[g].rawValue): a gap at \(timeSeconds) s would fill \(Int64(count)) samples at "
+                + "\(groups[g].rateHz) Hz, beyond the \(settings.maximumGapSamples) a gap may fill")
+        }
     }
 
     /// Places `count` NaN slots in group `g`. Where the other group's next sample shows the same gap, it is
@@ -242,6 +254,12 @@ public final class HeartRateStream {
         for c in values[g].indices { values[g][c] = .nan }
         let h = 1 - g
         let origin = originSeconds ?? 0
+        // The other group is filled alongside where its next sample shows the same gap: bound that fill too.
+        let end = origin + Double(groups[g].slots + count) / groups[g].rateHz
+        let otherClock = origin + Double(groups[h].slots) / groups[h].rateHz
+        if let next = groups[h].nextTimestamp, !groups[h].finished, next - otherClock <= settings.maximumGapSeconds {
+            try checkGapSamples(h, count: (min(end, next) - otherClock) * groups[h].rateHz, atSeconds: otherClock)
+        }
         for _ in 0..<count {
             let time = origin + Double(groups[g].slots) / groups[g].rateHz
             let clock = origin + Double(groups[h].slots) / groups[h].rateHz

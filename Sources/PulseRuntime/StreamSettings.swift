@@ -13,6 +13,9 @@ public struct StreamSettings: Sendable {
     public var maximumSkewSeconds = 30.0
     /// The longest timestamp gap filled with NaN (seconds); a longer jump is a broken clock and stops the stream.
     public var maximumGapSeconds = 600.0
+    /// The most samples one gap may fill, per group: at high rates a gap within `maximumGapSeconds` could still be
+    /// hundreds of millions of samples (600 s at 1 MHz), which a stream refuses rather than spend minutes filling.
+    public var maximumGapSamples = 1 << 22
     /// A channel that sits at its window's maximum or minimum for this share of the window's samples is saturated.
     public var saturationShare = 0.05
 

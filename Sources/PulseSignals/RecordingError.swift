@@ -28,6 +28,10 @@ public struct RecordingError: Error, Equatable, CustomStringConvertible {
         case unsupported(String)
         case writeFailed(String)
         case exists
+        case outputIsInput(String)
+        case outputTwice(String)
+        case givenTwice(String)
+        case noTrainingWindow
         case notAFolder
         case referenceMismatch(String)
         case noReference
@@ -64,6 +68,10 @@ extension RecordingError.Reason {
         case .unsupported(let detail): return "unsupported content: \(detail)"
         case .writeFailed(let detail): return "cannot be written (\(detail))"
         case .exists: return "already exists (pass --force to overwrite)"
+        case .outputIsInput(let input): return "is also an input of this run (\(input)); pulse never writes over its inputs"
+        case .outputTwice(let other): return "is also another output of this run (\(other))"
+        case .noTrainingWindow: return "hold no labelled window to train on"
+        case .givenTwice(let other): return "is the same file as \(other), given before; each recording may be given once"
         case .notAFolder: return "is not a folder"
         case .referenceMismatch(let detail): return "reference heart rate does not fit the windows: \(detail)"
         case .noReference: return "has no reference heart rate (/hr_bpm) to score against"

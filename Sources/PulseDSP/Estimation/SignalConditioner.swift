@@ -7,9 +7,9 @@ public enum Preprocessing: String, Sendable, CaseIterable {
     case causal
 }
 
-/// Brings one group of channels (PPG or accelerometer) to the estimator's form: NaN gaps bridged (the windows
-/// that hold them are reported invalid anyway), each channel scaled by a power of two (the estimator is
-/// scale-invariant; `ChannelScale`), Butterworth band-pass at the source rate, then band-limited resampling to the analysis rate.
+/// Brings one group of channels (PPG or accelerometer) to the estimator's form: each channel scaled by a power of
+/// two (the estimator is scale-invariant; `ChannelScale`, which also marks corrupt samples missing), NaN gaps
+/// bridged (the windows that hold a NaN of the recording are reported invalid anyway), Butterworth band-pass at the source rate, then band-limited resampling to the analysis rate.
 ///
 /// With `.causal` preprocessing, bridging and filtering use no later sample; only the resampler looks ahead,
 /// by its half-width (`Resampler.zeroCrossings` lobes: under 0.3 s at 25 Hz), which a stream pays as latency.
@@ -49,7 +49,7 @@ public struct SignalConditioner: Sendable {
     public func condition(_ channels: [[Float]]) -> [[Float]] {
         channels.map { channel in
             let scale = ChannelScale(of: channel)
-            let prepared = Self.bridgingGaps(channel, causal: preprocessing == .causal).map(scale.apply)
+            let prepared = Self.bridgingGaps(channel.map(scale.apply), causal: preprocessing == .causal)
             let filtered: [Float]
             switch preprocessing {
             case .zeroPhase:

@@ -8,8 +8,9 @@
 /// pushes every other sample out of range. It is known a few samples into the channel, so a stream can hold them
 /// back and scale exactly as offline (`ChannelConditioner`).
 ///
-/// A scaled sample is clamped to `±limit`: no real sensor spans 2³² times its own level, so only a corrupt
-/// sample is clipped, and the filters and spectra stay finite.
+/// A sample whose scaled magnitude exceeds `limit` (2²⁴ times the level: beyond any real sensor's range above its
+/// own level) is corrupt and counts as missing: it becomes NaN, and the conditioning bridges it as a gap, so that
+/// one such sample cannot ring through the filters for the rest of the recording.
 public struct ChannelScale: Sendable, Equatable {
     /// The factor, `2⁻ᵉ` where `e` is the binary exponent of the level.
     public let factor: Double
@@ -18,8 +19,8 @@ public struct ChannelScale: Sendable, Equatable {
     public static let levelSamples = 9
     /// Samples, counted from the first that is neither zero nor NaN, within which those are sought.
     public static let searchSamples = 64
-    /// The largest magnitude of a scaled sample.
-    public static let limit = 0x1p32
+    /// The largest magnitude of a scaled sample that is not taken as corrupt.
+    public static let limit = 0x1p24
 
     /// The identity scale.
     public static let unit = ChannelScale(factor: 1)
@@ -49,10 +50,9 @@ public struct ChannelScale: Sendable, Equatable {
     /// Whether `sample` is counted as a level: finite and non-zero.
     public static func isLevel(_ sample: Float) -> Bool { sample.isFinite && sample != 0 }
 
-    /// `sample` times the factor, clamped to `±limit`; NaN stays NaN.
+    /// `sample` times the factor, or NaN when the result's magnitude exceeds `limit` (NaN stays NaN).
     public func apply(_ sample: Float) -> Float {
-        guard !sample.isNaN else { return sample }
         let scaled = Double(sample) * factor
-        return Float(min(Self.limit, max(-Self.limit, scaled)))
+        return scaled.magnitude <= Self.limit ? Float(scaled) : .nan
     }
 }

@@ -2,8 +2,8 @@
 /// conditioned samples at the analysis rate come out, equal bit for bit to conditioning the whole channel
 /// offline.
 ///
-/// Each sample is bridged (a NaN holds the last number before it), scaled by the channel's `ChannelScale`,
-/// band-passed by a `CausalFilter`, and resampled by a `StreamingResampler`. The samples from the first that is
+/// Each sample is scaled by the channel's `ChannelScale` (a corrupt sample counts as NaN), bridged (a NaN holds
+/// the last number before it), band-passed by a `CausalFilter`, and resampled by a `StreamingResampler`. The samples from the first that is
 /// neither zero nor NaN are held back until the scale is known (at most `ChannelScale.searchSamples`). A channel
 /// that starts with NaN is held back until its first number, which then fills the gap as offline; a leading gap
 /// longer than `leadingGapLimit` samples is filled with zeros instead, so that a dead channel cannot stall the
@@ -58,8 +58,10 @@ public struct ChannelConditioner: Sendable {
         levels = []
     }
 
-    /// Bridges a NaN with the last number (or holds a leading gap back), then conditions.
-    private mutating func bridge(_ sample: Float, into output: inout RingBuffer<Float>) {
+    /// Scales, bridges a NaN (or a corrupt sample) with the last number or holds a leading gap back, then conditions.
+    private mutating func bridge(_ raw: Float, into output: inout RingBuffer<Float>) {
+        // Before the scale is known only zeros and NaN arrive here, which every scale leaves as they are.
+        let sample = (scale ?? .unit).apply(raw)
         guard !sample.isNaN else {
             if let lastNumber {
                 condition(lastNumber, into: &output)
@@ -81,8 +83,7 @@ public struct ChannelConditioner: Sendable {
         }
     }
 
-    private mutating func condition(_ sample: Float, into output: inout RingBuffer<Float>) {
-        // Before the scale is known only zeros arrive here, which every scale leaves as they are.
-        resampler.push(filter.process((scale ?? .unit).apply(sample))) { output.append($0) }
+    private mutating func condition(_ scaled: Float, into output: inout RingBuffer<Float>) {
+        resampler.push(filter.process(scaled)) { output.append($0) }
     }
 }

@@ -11,12 +11,14 @@ public struct WindowEstimate: Sendable, Equatable {
     /// The reference heart rate of the window, where the recording carries one.
     public var referenceBpm: Double?
 
+    /// An estimate; a rate or reference that is not finite counts as none (and such a window's confidence as 0),
+    /// so that no output can call a window valid without a number for it.
     public init(index: Int, endSeconds: Double, bpm: Double?, confidence: Double, referenceBpm: Double?) {
         self.index = index
         self.endSeconds = endSeconds
-        self.bpm = bpm
-        self.confidence = confidence
-        self.referenceBpm = referenceBpm
+        self.bpm = bpm.flatMap { $0.isFinite ? $0 : nil }
+        self.confidence = self.bpm == nil && bpm != nil ? 0 : confidence
+        self.referenceBpm = referenceBpm.flatMap { $0.isFinite ? $0 : nil }
     }
 
     /// Whether the window held valid samples and got an estimate.

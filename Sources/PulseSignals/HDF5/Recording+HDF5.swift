@@ -38,8 +38,13 @@ extension Recording {
         try validate(source: path, layout: layout)
     }
 
-    /// Writes the recording in the shared layout, replacing any file at `path`.
-    public func writeHDF5(to path: String) throws {
+    /// Writes the recording in the shared layout, atomically (`AtomicFile`).
+    /// - Parameter replacing: whether an existing file at `path` may be replaced; without it, one is an error.
+    public func writeHDF5(to path: String, replacing: Bool = true) throws {
+        try AtomicFile.write(to: path, replacing: replacing) { temporary in try writeHDF5Content(to: temporary) }
+    }
+
+    private func writeHDF5Content(to path: String) throws {
         let file = try HDF5File.create(path)
         try file.write(ppg.channels.flatMap { $0 }, shape: [ppg.channelCount, ppg.sampleCount], as: "ppg")
         try file.write(acc.channels.flatMap { $0 }, shape: [acc.channelCount, acc.sampleCount], as: "acc")

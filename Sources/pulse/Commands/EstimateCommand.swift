@@ -20,11 +20,17 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: "Also draw estimate against reference over time into this SVG file.")
     var plot: String?
 
+    @Flag(help: "Overwrite an existing --plot file.")
+    var force = false
+
     func run() throws {
+        let paths = try RecordingPaths.expand(files)
+        var outputs = OutputPlan(inputs: paths + [estimator.model].compactMap { $0 })
+        if let plot { try outputs.add(plot, force: force) }
         let estimator = try estimator.makeEstimator()
-        let results = try RecordingPaths.expand(files).map { try EstimationRun.estimate(estimator, path: $0) }
+        let results = try paths.map { try EstimationRun.estimate(estimator, path: $0) }
         if let plot {
-            try OutputFile.write(SVGPlot.timeline(results.map { ($0.0.name, $0.1) }), to: plot)
+            try OutputFile.write(SVGPlot.timeline(results.map { ($0.0.name, $0.1) }), to: plot, force: force)
         }
         switch format {
         case .table: print(EstimateReport.table(results), terminator: "")

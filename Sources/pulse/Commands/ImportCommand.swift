@@ -16,7 +16,9 @@ struct ImportCommand: ParsableCommand {
         @Flag(help: "Overwrite existing files.")
         var force = false
 
-        func write(_ recording: Recording) throws -> String {
+        /// The output path of each named recording, checked before any import: two inputs that would land on one
+        /// file, an output that is an input, or an existing file without `--force` are refused.
+        func plan(names: [String], inputs: [String]) throws -> [String] {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
                 throw RecordingError(path: out, .notAFolder)
@@ -26,9 +28,21 @@ struct ImportCommand: ParsableCommand {
             } catch {
                 throw RecordingError(path: out, .writeFailed("the folder cannot be created"))
             }
-            let path = URL(fileURLWithPath: out).appendingPathComponent(recording.name + ".h5").path
+            var outputs = OutputPlan(inputs: inputs)
+            var paths: [String] = []
+            for (index, name) in names.enumerated() {
+                let path = URL(fileURLWithPath: out).appendingPathComponent(name + ".h5").path
+                if let earlier = paths.firstIndex(of: path) {
+                    throw RecordingError(path: path, .outputTwice("\(inputs[earlier]) and \(inputs[index]) both import to this name"))
+                }
+                try outputs.add(path, force: force)
+                paths.append(path)
+            }
+            return paths
+        }
+
+        func write(_ recording: Recording, to path: String) throws {
             try OutputFile.write(recording, to: path, force: force)
-            return path
         }
     }
 
@@ -43,10 +57,12 @@ struct ImportCommand: ParsableCommand {
         @OptionGroup var destination: Destination
 
         func run() throws {
-            for pair in try SPC2015Importer.pairs(in: directory) {
+            let pairs = try SPC2015Importer.pairs(in: directory)
+            let paths = try destination.plan(names: pairs.map(\.name), inputs: pairs.map(\.signalPath))
+            for (pair, path) in zip(pairs, paths) {
                 let recording = try SPC2015Importer.recording(pair)
                 try recording.validate(source: pair.signalPath)
-                let path = try destination.write(recording)
+                try destination.write(recording, to: path)
                 print("\(path): \(recording.windowCount()) windows, \(recording.reference?.bpm.count ?? 0) labels")
             }
         }
@@ -87,9 +103,11 @@ struct ImportCommand: ParsableCommand {
                 ppgRateHz: ppgRateHz, accRateHz: accRateHz ?? ppgRateHz,
                 ppgColumns: ppgColumns?.split(separator: ",").map(String.init),
                 accColumns: accColumns?.split(separator: ",").map(String.init))
-            for file in files {
+            let names = files.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
+            let paths = try destination.plan(names: names, inputs: files + [reference].compactMap { $0 })
+            for (file, path) in zip(files, paths) {
                 let recording = try importer.recording(path: file, referencePath: reference)
-                let path = try destination.write(recording)
+                try destination.write(recording, to: path)
                 print("\(path): \(recording.ppg.channelCount) PPG, \(recording.acc.channelCount) ACC, \(recording.windowCount()) windows")
             }
         }

@@ -68,6 +68,9 @@ struct StreamCommand: ParsableCommand {
     @Option(help: "Write the run's summary as JSON to this file.")
     var json: String?
 
+    @Flag(help: "Overwrite an existing --json file.")
+    var force = false
+
     func validate() throws {
         guard [simulate, replay != nil, stdin].filter({ $0 }).count == 1 else {
             throw ValidationError("give exactly one source: --simulate, --replay FILE or --stdin")
@@ -77,7 +80,10 @@ struct StreamCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let json { try OutputFile.checkWritable(json) }
+        if let json {
+            var outputs = OutputPlan(inputs: [replay, model].compactMap { $0 })
+            try outputs.add(json, force: force)
+        }
         let memoryAtStart = ResidentMemory.current()
         let tracker = try makeTracker()
         let started = DispatchTime.now().uptimeNanoseconds
@@ -142,7 +148,7 @@ struct StreamCommand: ParsableCommand {
         summary.memoryAtStart = memoryAtStart
         summary.memoryAtEnd = ResidentMemory.current()
         FileHandle.standardError.write(Data(summary.text.utf8))
-        if let json { try OutputFile.write(try JSONText.encode(summary.object), to: json) }
+        if let json { try OutputFile.write(try JSONText.encode(summary.object), to: json, force: force) }
     }
 
     private func makeTracker() throws -> any WindowTracker {

@@ -27,7 +27,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Also write the cross-validation and training figures as JSON to this file.")
     var json: String?
 
-    @Flag(help: "Overwrite an existing model file.")
+    @Flag(help: "Overwrite an existing model file or --json file.")
     var force = false
 
     func validate() throws {
@@ -36,15 +36,15 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        if FileManager.default.fileExists(atPath: out) && !force { throw RecordingError(path: out, .exists) }
-        // Find an unwritable destination now, not after half an hour of training.
-        let probe = out + ".probe"
-        guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
-            throw RecordingError(path: out, .writeFailed("its folder is missing or not writable"))
-        }
-        try? FileManager.default.removeItem(atPath: probe)
         let started = Date()
         let paths = try RecordingPaths.expand(data)
+        // Find a clash or an unwritable destination now, not after half an hour of training.
+        var outputs = OutputPlan(inputs: paths)
+        try outputs.add(out, force: force)
+        if let json { try outputs.add(json, force: force) }
+        if let folds, folds > paths.count {
+            throw CommandError("--folds \(folds) needs at least \(folds) recordings, one per fold; \(paths.count) given")
+        }
         let recordings = try paths.map { try Recording(hdf5Path: $0) }
         let pipeline = InputPipeline(input: SpectralCNN.baseline.input)
         var all = TrainingSet()
@@ -76,13 +76,13 @@ struct TrainCommand: ParsableCommand {
         metadata["epochs"] = String(epochs)
         metadata["created_by"] = "pulse train"
         model.metadata = metadata
-        try model.write(to: out)
+        try model.write(to: out, replacing: force)
         results["parameters"] = model.graph.parameterCount
         results["macs_per_window"] = model.graph.multiplyAccumulates
         results["seconds"] = seconds
         print("wrote \(out): \(model.graph.parameterCount) parameters, \(model.graph.multiplyAccumulates) MACs per window, "
               + "\(format(seconds / 60, 1)) min in all")
-        if let json { try OutputFile.write(try JSONText.encode(results), to: json) }
+        if let json { try OutputFile.write(try JSONText.encode(results), to: json, force: force) }
     }
 
     /// Trains one model per fold, scores it (with tracking) on the held-out recordings next to the spectral estimator.

@@ -27,12 +27,18 @@ enum EstimateReport {
         var out = "recording,window,t_s,hr_bpm,confidence,ref_bpm,error_bpm\n"
         for (recording, estimates) in results {
             for e in estimates {
-                out += [recording.name, String(e.index), format(e.endSeconds, 3), e.bpm.map { format($0, 3) } ?? "",
+                out += [csvField(recording.name), String(e.index), format(e.endSeconds, 3), e.bpm.map { format($0, 3) } ?? "",
                         format(e.confidence, 4), e.referenceBpm.map { format($0, 3) } ?? "",
                         e.absoluteErrorBpm.map { format($0, 3) } ?? ""].joined(separator: ",") + "\n"
             }
         }
         return out
+    }
+
+    /// `text` as one CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, a quote or a line break.
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     static func json(_ results: [(Recording, [WindowEstimate])], method: String) throws -> String {

@@ -28,13 +28,14 @@ enum SVGPlot {
             let title = escape(recording.name) + (summary.scoredWindows > 0 ? " — MAE \(format(summary.maeBpm, 2)) BPM" : "")
             svg += "<text x=\"\(margin.left)\" y=\"\(top + 20)\" font-size=\"14\" font-weight=\"bold\">\(title)</text>\n"
             svg += "<rect x=\"\(margin.left)\" y=\"\(top + margin.top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"#999\"/>\n"
-            for tick in stride(from: (low / 20).rounded(.up) * 20, through: high, by: 20) {
+            // Tick steps follow the span, so an extreme value (a reference of 10¹² BPM) costs no more ticks.
+            let rateStep = max(20, niceStep((high - low) / 8))
+            for tick in stride(from: (low / rateStep).rounded(.up) * rateStep, through: high, by: rateStep) {
                 svg += "<line x1=\"\(margin.left)\" x2=\"\(margin.left + plotWidth)\" y1=\"\(y(tick))\" y2=\"\(y(tick))\" stroke=\"#eee\"/>"
-                svg += "<text x=\"\(margin.left - 6)\" y=\"\(y(tick) + 4)\" text-anchor=\"end\">\(Int(tick))</text>\n"
+                svg += "<text x=\"\(margin.left - 6)\" y=\"\(y(tick) + 4)\" text-anchor=\"end\">\(format(tick, 0))</text>\n"
             }
-            let step = niceStep(endTime / 8)
-            for tick in stride(from: 0.0, through: endTime, by: step) {
-                svg += "<text x=\"\(x(tick))\" y=\"\(top + panelHeight - margin.bottom + 16)\" text-anchor=\"middle\">\(Int(tick))</text>\n"
+            for tick in stride(from: 0.0, through: endTime, by: niceStep(endTime / 8)) {
+                svg += "<text x=\"\(x(tick))\" y=\"\(top + panelHeight - margin.bottom + 16)\" text-anchor=\"middle\">\(format(tick, 0))</text>\n"
             }
             svg += "<text x=\"\(margin.left + plotWidth / 2)\" y=\"\(top + panelHeight - 6)\" text-anchor=\"middle\">time (s)</text>\n"
             svg += "<text transform=\"translate(16 \(top + margin.top + plotHeight / 2)) rotate(-90)\" text-anchor=\"middle\">heart rate (BPM)</text>\n"

@@ -71,12 +71,14 @@ struct StreamView {
     /// One block character per estimate, scaled between the trend's lowest and highest rate; a gap for none.
     static func sparkline(_ values: [Double?]) -> String {
         let blocks = Array("▁▂▃▄▅▆▇█")
-        let known = values.compactMap { $0 }
+        let known = values.compactMap { $0 }.filter(\.isFinite)
         guard let low = known.min(), let high = known.max() else { return "" }
         let span = max(high - low, 1)
         let marks = values.map { value -> Character in
-            guard let value else { return " " }
-            return blocks[min(blocks.count - 1, Int((value - low) / span * Double(blocks.count - 1) + 0.5))]
+            guard let value, value.isFinite else { return " " }
+            // The fraction is computed in Double and clamped first: a span of 10³⁰⁸ BPM must not trap the view.
+            let fraction = ((value - low) / span).isFinite ? min(1, max(0, (value - low) / span)) : 0
+            return blocks[Int(fraction * Double(blocks.count - 1) + 0.5)]
         }
         return String(marks) + "  \(format(low, 0))–\(format(high, 0)) BPM"
     }

@@ -1,7 +1,9 @@
 import Foundation
 import PulseSignals
 
-/// Expands command-line paths: a file stays itself, a folder becomes its `.h5` files in name order.
+/// Expands command-line paths: a file stays itself, a folder becomes its `.h5` files in name order. The same file
+/// reached twice (named twice, or once by name and once through its folder or a link) is refused: it would be
+/// counted twice, or land in training and test at once.
 enum RecordingPaths {
     static func expand(_ paths: [String]) throws -> [String] {
         var result: [String] = []
@@ -20,6 +22,12 @@ enum RecordingPaths {
             } else {
                 result.append(path)
             }
+        }
+        var seen: [(path: String, identity: FileIdentity)] = []
+        for path in result {
+            let identity = FileIdentity(path)
+            if let earlier = seen.first(where: { $0.identity == identity }) { throw RecordingError(path: path, .givenTwice(earlier.path)) }
+            seen.append((path, identity))
         }
         return result
     }
