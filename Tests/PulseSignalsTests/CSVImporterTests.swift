@@ -97,4 +97,15 @@ import Testing
         }
         #expect(throws: RecordingError.self) { try CSVImporter(ppgRateHz: 25, accRateHz: 25, ppgColumns: []).recording(path: path) }
     }
+
+    /// A header of 100,000 PPG columns is refused by count at once, before any row is read.
+    @Test func tooManyColumnsAreRefusedByCount() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("wide.csv")
+        try ((0..<100_000).map { "ppg\($0)" } + ["acc_x", "acc_y", "acc_z"]).joined(separator: ",").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: RecordingError(path: path, .unsupported("100000 PPG columns, more than 64"))) {
+            try CSVImporter(ppgRateHz: 64, accRateHz: 64).recording(path: path)
+        }
+    }
 }

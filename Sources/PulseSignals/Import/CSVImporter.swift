@@ -40,9 +40,12 @@ public struct CSVImporter: Sendable {
         }
         let ppgIndices = try columnIndices(ppgColumns, header: header, path: path, group: "PPG", automatic: Self.isPPGColumn)
         let accIndices = try columnIndices(accColumns, header: header, path: path, group: "accelerometer", automatic: Self.isAccColumn)
-        let selected = ppgIndices + accIndices
-        if let twice = selected.first(where: { index in selected.filter { $0 == index }.count > 1 }) {
-            throw RecordingError(path: path, .unsupported("column \(header[twice]) is selected more than once"))
+        for (group, indices) in [("PPG", ppgIndices), ("accelerometer", accIndices)] where indices.count > Recording.maximumChannels {
+            throw RecordingError(path: path, .unsupported("\(indices.count) \(group) columns, more than \(Recording.maximumChannels)"))
+        }
+        var selected = Set<Int>()
+        for index in ppgIndices + accIndices where !selected.insert(index).inserted {
+            throw RecordingError(path: path, .unsupported("column \(header[index]) is selected more than once"))
         }
         var columns = [[Float]](repeating: [], count: header.count)
         for line in lines where line.number > headerLine.number && !line.text.isEmpty {
