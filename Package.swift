@@ -47,6 +47,6 @@ let package = Package(
         .testTarget(name: "PulseGraphTests", dependencies: ["PulseGraph"]),
         .testTarget(name: "PulseModelsTests", dependencies: ["PulseModels", "PulseTestSupport"]),
         .testTarget(name: "PulseRuntimeTests", dependencies: ["PulseRuntime", "PulseDSP", "PulseTestSupport"]),
-        .testTarget(name: "PulseCLITests", dependencies: ["pulse", "PulseModels", "PulseGraph", "PulseSignals", "PulseTestSupport"]),
+        .testTarget(name: "PulseCLITests", dependencies: ["pulse", "PulseModels", "PulseGraph", "PulseSignals", "PulseTestSupport", "CHDF5"]),
     ]
 )

@@ -33,6 +33,7 @@ public struct RecordingError: Error, Equatable, CustomStringConvertible {
         case givenTwice(String)
         case noTrainingWindow
         case notAFolder
+        case storedElsewhere(field: String, detail: String)
         case referenceMismatch(String)
         case noReference
         case cannotEstimate(String)
@@ -73,6 +74,8 @@ extension RecordingError.Reason {
         case .noTrainingWindow: return "hold no labelled window to train on"
         case .givenTwice(let other): return "is the same file as \(other), given before; each recording may be given once"
         case .notAFolder: return "is not a folder"
+        case .storedElsewhere(let field, let detail):
+            return "\(field) is \(detail); pulse reads only data stored in the file itself"
         case .referenceMismatch(let detail): return "reference heart rate does not fit the windows: \(detail)"
         case .noReference: return "has no reference heart rate (/hr_bpm) to score against"
         case .cannotEstimate(let detail): return "cannot be estimated: \(detail)"

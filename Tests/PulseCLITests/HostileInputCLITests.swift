@@ -1,3 +1,4 @@
+import CHDF5
 import Foundation
 import PulseGraph
 import PulseModels
@@ -179,6 +180,35 @@ import Testing
         let result = try PulseProcess.run(["stream", "--stdin", "--rate-hz", "1000000", "--format", "jsonl"], input: input)
         #expect(result.status == 1 && result.standardError.contains("would fill") && result.standardError.contains("samples"),
                 "\(result.standardError)")
+    }
+
+    // MARK: 6. HDF5 objects that lead elsewhere, and files that crash libhdf5
+
+    @Test func linksElsewhereAndCorruptFilesAreNamed() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let target = try recording(directory, "target")
+        let linked = try recording(directory, "linked")
+        HDF5File.withLibrary {
+            let id = H5Fopen(linked, pulse_h5f_acc_rdwr(), pulse_h5p_default())
+            H5Ldelete(id, "ppg", pulse_h5p_default())
+            H5Lcreate_external(target, "/ppg", id, "ppg", pulse_h5p_default(), pulse_h5p_default())
+            H5Fclose(id)
+        }
+        let external = try PulseProcess.run(["estimate", linked])
+        #expect(external.status == 1 && external.standardError.contains("linked.h5: /ppg is an external link to another file"),
+                "\(external.standardError)")
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("signals/rest.h5")
+        var bytes = try Data(contentsOf: shipped)
+        bytes[2037] ^= 0xFF
+        let corrupt = directory.path("corrupt.h5")
+        try bytes.write(to: URL(fileURLWithPath: corrupt))
+        for command in [["estimate", corrupt], ["stream", "--replay", corrupt, "--speed", "max"], ["evaluate", corrupt]] {
+            let result = try PulseProcess.run(command)
+            #expect(result.status == 1 && result.standardError.contains("corrupt.h5") && result.standardError.contains("libhdf5 crashed"),
+                    "\(command): \(result.standardError)")
+        }
     }
 
     // MARK: 9. Messages

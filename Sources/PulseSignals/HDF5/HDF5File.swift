@@ -35,16 +35,43 @@ public final class HDF5File {
         HDF5File.withLibrary { _ = H5Fclose(id) }
     }
 
+    /// How long the probe of a file (`open`) may take before the file is refused as one that hangs libhdf5.
+    public static let probeTimeoutSeconds = 30
+
     /// Opens an existing file for reading.
-    /// - Throws: `RecordingError` when the file is missing, not HDF5 or unreadable.
+    ///
+    /// libhdf5 1.10 (the newest Debian bookworm offers) can crash on a corrupt file: one changed byte in a valid
+    /// recording made it segfault. So the file is first read whole, as pulse reads it, in a child process; only
+    /// when that child finishes is the file opened here. A crash or a hang of the child is reported as a corrupt
+    /// file. The probe costs a fork and a second read of the file.
+    /// - Throws: `RecordingError` when the file is missing, not HDF5, corrupt or unreadable.
     public static func open(_ path: String) throws -> HDF5File {
         try withLibrary {
             try InputFile.checkReadable(path)
+            switch pulse_h5_probe_file(path, Int32(probeTimeoutSeconds * 1000)) {
+            case 0: break
+            case -1: throw RecordingError(path: path, .unreadable("no process could be started to check it"))
+            case -2: throw RecordingError(path: path, .unreadable("libhdf5 hung reading it for \(probeTimeoutSeconds) s: the file is corrupt"))
+            case let signal: throw RecordingError(path: path, .unreadable("libhdf5 crashed reading it (signal \(signal)): the file is corrupt"))
+            }
             guard H5Fis_hdf5(path) > 0 else { throw RecordingError(path: path, .notHDF5) }
             let id = H5Fopen(path, pulse_h5f_acc_rdonly(), pulse_h5p_default())
-            guard id >= 0 else { throw RecordingError(path: path, .unreadable("libhdf5 could not open it")) }
+            guard id >= 0 else {
+                throw RecordingError(path: path, .unreadable(isLockedByAnotherProcess(path)
+                    ? "another process holds it locked, as libhdf5 does while it writes a file" : "libhdf5 could not open it"))
+            }
             return HDF5File(path: path, id: id)
         }
+    }
+
+    /// Whether another process holds a lock on `path` that a reader cannot share (libhdf5 locks a file it writes).
+    private static func isLockedByAnotherProcess(_ path: String) -> Bool {
+        let descriptor = Glibc.open(path, O_RDONLY)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        flock(descriptor, LOCK_UN)
+        return false
     }
 
     /// Creates (or truncates) a file for writing.
@@ -67,9 +94,24 @@ public final class HDF5File {
             guard H5Lexists(id, name, pulse_h5p_default()) > 0 else {
                 throw RecordingError(path: path, .missingDataset("/" + name))
             }
+            switch pulse_h5_link_type(id, name) {
+            case pulse_h5l_type_hard(): break
+            case pulse_h5l_type_soft():
+                throw RecordingError(path: path, .storedElsewhere(field: "/" + name, detail: "a soft link"))
+            case pulse_h5l_type_external():
+                throw RecordingError(path: path, .storedElsewhere(field: "/" + name, detail: "an external link to another file"))
+            default:
+                throw RecordingError(path: path, .storedElsewhere(field: "/" + name, detail: "a link of a kind pulse does not follow"))
+            }
             let dataset = H5Dopen2(id, name, pulse_h5p_default())
             guard dataset >= 0 else { throw RecordingError(path: path, .unreadable("cannot open /\(name)")) }
             defer { H5Dclose(dataset) }
+            switch pulse_h5_dataset_storage_elsewhere(dataset) {
+            case 0: break
+            case 1: throw RecordingError(path: path, .storedElsewhere(field: "/" + name, detail: "a virtual dataset"))
+            case 2: throw RecordingError(path: path, .storedElsewhere(field: "/" + name, detail: "a dataset whose data lie in external files"))
+            default: throw RecordingError(path: path, .unreadable("cannot read the storage of /\(name)"))
+            }
             let type = H5Dget_type(dataset)
             defer { H5Tclose(type) }
             let typeClass = H5Tget_class(type)
@@ -78,6 +120,10 @@ public final class HDF5File {
             }
             let shape = try extent(of: dataset, name: name)
             let count = try elementCount(shape, name: name)
+            guard count == 0 || pulse_h5_dataset_fully_allocated(dataset) == 1 else {
+                throw RecordingError(path: path, .badShape(field: "/" + name, detail: "declares \(shape) (\(count) values) but "
+                    + "holds no data for some of them: chunks or storage never written"))
+            }
             var values = [Float](repeating: 0, count: count)
             if count > 0 {
                 let status = values.withUnsafeMutableBytes {
