@@ -34,7 +34,10 @@ public struct SensorSimulator: Sendable {
         self.seed = seed
     }
 
-    /// Throws unless the duration and the rates can be simulated.
+    /// Noise levels accepted: none to a hundred times a typical sensor's.
+    public static let noiseLevelRange = 0.0...100.0
+
+    /// Throws unless the duration, the rates and the noise level can be simulated.
     /// - Parameter source: the name used in errors.
     public func validate(source: String) throws {
         guard durationSeconds.isFinite, durationSeconds >= 8, durationSeconds <= Self.maximumDurationSeconds else {
@@ -42,11 +45,31 @@ public struct SensorSimulator: Sendable {
         }
         try Recording.checkSampleRate(ppgRateHz, field: "fs_ppg (--fs-ppg)", source: source)
         try Recording.checkSampleRate(accRateHz, field: "fs_acc (--fs-acc)", source: source)
+        guard Self.noiseLevelRange.contains(noiseLevel) else {
+            throw RecordingError(path: source, .unsupported("noise level (--noise) must lie within \(Self.noiseLevelRange) (got \(noiseLevel))"))
+        }
+    }
+
+    /// Throws unless a whole recording of these settings fits in memory and in a file pulse can read back: each
+    /// dataset holds at most `HDF5File.maximumElements` values. (A stream has no such limit: it is made chunk by
+    /// chunk.)
+    public func validateWholeRecording(source: String) throws {
+        try validate(source: source)
+        for (group, rate, channels) in [("PPG", ppgRateHz, 1.0), ("accelerometer", accRateHz, 3.0)] {
+            let values = (durationSeconds * rate).rounded(.down) * channels
+            guard values <= Double(HDF5File.maximumElements) else {
+                throw RecordingError(path: source, .unsupported(
+                    "\(durationSeconds) s at \(rate) Hz is \(String(format: "%.3g", values)) \(group) values "
+                        + "(\(String(format: "%.3g", values * 4 / 1e9)) GB); a recording holds at most \(HDF5File.maximumElements) per dataset"))
+            }
+        }
     }
 
     /// The simulated recording.
-    /// - Throws: `RecordingError` when the duration or a rate is out of range.
+    /// - Throws: `RecordingError` when the duration, a rate or the noise level is out of range, or the recording
+    ///   would be too large (`validateWholeRecording`).
     public func recording(name: String) throws -> Recording {
+        try validateWholeRecording(source: name)
         var sensor = try SimulatedSensor(self, source: name, chunkSeconds: 60)
         var ppg = [[Float]](repeating: [], count: 1)
         var acc = [[Float]](repeating: [], count: 3)

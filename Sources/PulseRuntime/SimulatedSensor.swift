@@ -36,6 +36,9 @@ public struct SimulatedSensor: SensorSource {
     private var nextWindow = 0
     private var labels: [Int: Double] = [:]
 
+    /// The standard deviation of the beat phase's random walk after one second (radians).
+    static let phaseJitterPerRootSecond = 0.032
+
     /// PPG counts beyond which the simulated ADC saturates (with `saturation`).
     public static let saturationRails: ClosedRange<Float> = 1960...2200
 
@@ -95,7 +98,9 @@ public struct SimulatedSensor: SensorSource {
         drift += -drift * dt / 30 + 0.35 * heart.gaussian() * dt.squareRoot()
         breathing += 2 * .pi * now.breathingHz * dt
         let bpm = currentBpm + 2 * drift + 2 * sin(breathing)
-        beatPhase += 2 * .pi * bpm / 60 * dt + 0.004 * heart.gaussian()
+        // Beat-to-beat jitter is a random walk of the phase, 0.032 rad per √s: the same at every rate (0.004 rad per
+        // sample at 64 Hz, exactly as before this was scaled).
+        beatPhase += 2 * .pi * bpm / 60 * dt + Self.phaseJitterPerRootSecond * dt.squareRoot() * heart.gaussian()
         record(bpm: bpm, at: i)
 
         let cycle = (beatPhase / (2 * .pi)).truncatingRemainder(dividingBy: 1)

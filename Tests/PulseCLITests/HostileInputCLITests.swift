@@ -211,6 +211,28 @@ import Testing
         }
     }
 
+    // MARK: 8 and 5. The simulator's options and sizes
+
+    @Test func simulatorOptionsRejectNonFiniteValuesAndHugeRecordings() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let out = directory.path("sim.h5")
+        let cases: [([String], String)] = [
+            (["--duration", "60", "--noise", "nan"], "noise level (--noise)"),
+            (["--duration", "60", "--noise", "inf"], "noise level (--noise)"),
+            (["--duration", "nan"], "duration must be between"),
+            (["--duration", "60", "--fs-ppg", "inf"], "fs_ppg (--fs-ppg)"),
+            (["--duration", "604800", "--fs-ppg", "1000000"], "PPG values"),
+        ]
+        for (options, message) in cases {
+            let result = try PulseProcess.run(["simulate"] + options + ["--out", out])
+            #expect(result.status == 1 && result.standardError.contains(message), "\(options): \(result.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+        let stream = try PulseProcess.run(["stream", "--simulate", "--duration", "nan"])
+        #expect(stream.status == 1 && stream.standardError.contains("duration must be between"), "\(stream.standardError)")
+    }
+
     // MARK: 9. Messages
 
     @Test func messagesSayWhatIsWrong() throws {

@@ -40,15 +40,21 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Overwrite an existing file.")
     var force = false
 
-    func run() throws {
-        // Refuse before simulating: a long recording takes a while to make.
-        if FileManager.default.fileExists(atPath: out) && !force { throw RecordingError(path: out, .exists) }
+    private var simulator: SensorSimulator {
         var simulator = SensorSimulator(durationSeconds: duration, activity: activity, seed: seed)
         simulator.ppgRateHz = ppgRateHz
         simulator.accRateHz = accRateHz
         simulator.noiseLevel = noise
         simulator.saturation = saturation
         simulator.dropouts = dropouts
+        return simulator
+    }
+
+    func run() throws {
+        // Refuse before simulating: a long recording takes a while to make.
+        try simulator.validateWholeRecording(source: out)
+        var outputs = OutputPlan(inputs: [])
+        try outputs.add(out, force: force)
         let name = URL(fileURLWithPath: out).deletingPathExtension().lastPathComponent
         let recording = try simulator.recording(name: name)
         try OutputFile.write(recording, to: out, force: force)
