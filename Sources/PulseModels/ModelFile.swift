@@ -49,7 +49,7 @@ public struct ModelFile: Sendable, Equatable {
     /// Reads a model and checks that its graph is valid and its parameters match it.
     /// - Throws: `RecordingError` naming the file: not a model, a corrupt graph, a missing or mis-shaped parameter.
     public init(path: String) throws {
-        let file = try HDF5File.open(path)
+        let file = try HDF5Contents(path: path)
         func text(_ name: String) throws -> String {
             guard case .text(let value)? = try file.attribute(name) else { throw RecordingError(path: path, .missingAttribute(name)) }
             return value
@@ -88,7 +88,7 @@ public struct ModelFile: Sendable, Equatable {
             parameters[name] = Tensor(shape: shape, scalars: values)
         }
         var metadata: [String: String] = [:]
-        for name in file.attributeNames() where name.hasPrefix("meta.") {
+        for name in file.attributeNames where name.hasPrefix("meta.") {
             if case .text(let value)? = try? file.attribute(name) { metadata[String(name.dropFirst(5))] = value }
         }
         self.init(graph: graph, parameters: parameters, input: input, output: output, metadata: metadata)

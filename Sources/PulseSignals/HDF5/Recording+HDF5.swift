@@ -7,7 +7,7 @@ extension Recording {
     /// The recording is validated (`validate(source:layout:)`) before it is returned.
     /// - Throws: `RecordingError` naming the file and the dataset, attribute or sample at fault.
     public init(hdf5Path path: String, layout: WindowLayout = .standard) throws {
-        let file = try HDF5File.open(path)
+        let file = try HDF5Contents(path: path)
         let ppgRate = try file.sampleRate("fs_ppg")
         let accRate = try file.sampleRate("fs_acc")
         let ppg = SignalGroup(channels: try file.channels("ppg"), sampleRateHz: ppgRate)
@@ -29,7 +29,7 @@ extension Recording {
                 shiftSeconds: try file.number("shift_s") ?? layout.shiftSeconds)
         }
         var metadata: [String: String] = [:]
-        for name in file.attributeNames() {
+        for name in file.attributeNames {
             // Metadata is optional: attributes that are arrays or of other types are left out.
             if case .text(let text)? = try? file.attribute(name) { metadata[name] = text }
         }
@@ -65,7 +65,7 @@ extension Recording {
     }
 }
 
-extension HDF5File {
+extension HDF5Contents {
     /// A numeric root attribute, or `nil` when absent.
     fileprivate func number(_ name: String) throws -> Double? {
         switch try attribute(name) {
