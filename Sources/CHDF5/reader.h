@@ -8,7 +8,9 @@
  Records, in native byte order; a name is a uint32 length and its bytes:
    'F' u32 code                         the file could not be read (PULSE_H5_FILE_*)
    'D' name u32 rank u64 dims[rank] f32 values[product]   a numeric dataset, converted to float
-   'd' name u32 code u32 rank u64 dims[rank]              a dataset (or link) refused (PULSE_H5_DATASET_*)
+   'd' name u32 code u32 rank u64 dims[rank] u64 value_bytes name detail
+                                        a dataset (or link) refused (PULSE_H5_DATASET_*), with the size of one
+                                        stored value (0 when unknown) and, for a link, where it leads ("" if not)
    'N' name f64                         a scalar numeric attribute
    'T' name u64 length bytes            a scalar text attribute
    'a' name u32 code                    an attribute refused (PULSE_H5_ATTRIBUTE_*)
@@ -22,6 +24,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +48,7 @@ enum {
     PULSE_H5_DATASET_CANNOT_OPEN = 9,
     PULSE_H5_DATASET_CANNOT_READ = 10,
     PULSE_H5_DATASET_SHAPE_UNREADABLE = 11,
+    PULSE_H5_DATASET_WIDE_VALUES = 12,
 };
 
 enum {
@@ -55,6 +59,16 @@ enum {
 
 /* What the child sends at most, in values over all datasets: 2^28 (1 GiB as float). */
 #define PULSE_H5_MAXIMUM_VALUES ((hssize_t)1 << 28)
+
+/* The widest stored number read: 8 bytes (double, 64-bit integer). A corrupt type can declare 4 GB per value. */
+#define PULSE_H5_MAXIMUM_VALUE_BYTES 8
+
+/* The memory the child may map beyond what it inherits: the values sent (1 GiB) and libhdf5's buffers fit; a
+   corrupt length (a 4 GB text, a 16 GB conversion buffer) makes libhdf5 fail at once instead of taking it all. */
+#define PULSE_H5_CHILD_MEMORY_BYTES ((rlim_t)3 << 30)
+
+/* The longest link target reported; a longer one is reported without it. */
+#define PULSE_H5_MAXIMUM_LINK_BYTES 4096
 
 typedef struct {
     int fd;
@@ -83,12 +97,21 @@ static inline void pulse_h5_send_head(pulse_h5_channel *channel, char kind, cons
     pulse_h5_send(channel, name, length);
 }
 
-static inline void pulse_h5_refuse_dataset(pulse_h5_channel *channel, const char *name, uint32_t code, int rank,
-                                           const hsize_t *dims) {
+static inline void pulse_h5_refuse_link(pulse_h5_channel *channel, const char *name, uint32_t code, int rank,
+                                        const hsize_t *dims, size_t value_bytes, const char *detail) {
     pulse_h5_send_head(channel, 'd', name);
     pulse_h5_send_u32(channel, code);
     pulse_h5_send_u32(channel, rank > 0 ? (uint32_t)rank : 0);
     for (int axis = 0; axis < rank; axis++) pulse_h5_send_u64(channel, dims[axis]);
+    pulse_h5_send_u64(channel, value_bytes);
+    uint32_t length = (uint32_t)strlen(detail);
+    pulse_h5_send_u32(channel, length);
+    pulse_h5_send(channel, detail, length);
+}
+
+static inline void pulse_h5_refuse_dataset(pulse_h5_channel *channel, const char *name, uint32_t code, int rank,
+                                           const hsize_t *dims, size_t value_bytes) {
+    pulse_h5_refuse_link(channel, name, code, rank, dims, value_bytes, "");
 }
 
 /* 1 for a virtual dataset, 2 for one with external raw storage, 0 otherwise, -1 on error. */
@@ -117,33 +140,32 @@ static inline int pulse_h5_fully_written(hid_t dataset, hid_t plist, hid_t space
     return status == H5D_SPACE_STATUS_ALLOCATED ? 1 : 0;
 }
 
-static inline void pulse_h5_read_dataset(pulse_h5_channel *channel, hid_t group, const char *name) {
-    hid_t dataset = H5Dopen2(group, name, H5P_DEFAULT);
-    if (dataset < 0) { pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_CANNOT_OPEN, 0, NULL); return; }
+/* Reads `dataset` (created with `plist`, which keeps its numbers in the file itself) if it holds numbers, no wider
+   than 8 bytes, all written, within the values the child sends at most; refuses it by name otherwise. */
+static inline void pulse_h5_read_stored_dataset(pulse_h5_channel *channel, hid_t dataset, hid_t plist, const char *name) {
     hsize_t dims[H5S_MAX_RANK];
     hid_t space = H5Dget_space(dataset);
     int rank = space < 0 ? -1 : H5Sget_simple_extent_ndims(space);
     if (rank < 0 || rank > H5S_MAX_RANK || H5Sget_simple_extent_dims(space, dims, NULL) != rank) {
-        pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_SHAPE_UNREADABLE, 0, NULL);
+        pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_SHAPE_UNREADABLE, 0, NULL, 0);
     } else {
-        hid_t plist = H5Dget_create_plist(dataset);
         hid_t type = H5Dget_type(dataset);
         H5T_class_t kind = type < 0 ? H5T_NO_CLASS : H5Tget_class(type);
-        int elsewhere = plist < 0 ? -1 : pulse_h5_storage_elsewhere(plist);
+        size_t value_bytes = type < 0 ? 0 : H5Tget_size(type);
         double count = 1;
         for (int axis = 0; axis < rank; axis++) count *= (double)dims[axis];
-        if (elsewhere == 1) pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_VIRTUAL, rank, dims);
-        else if (elsewhere == 2) pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_EXTERNAL_STORAGE, rank, dims);
-        else if (elsewhere < 0) pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_CANNOT_READ, rank, dims);
-        else if (kind != H5T_FLOAT && kind != H5T_INTEGER) pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_NOT_NUMERIC, rank, dims);
+        if (kind != H5T_FLOAT && kind != H5T_INTEGER)
+            pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_NOT_NUMERIC, rank, dims, value_bytes);
+        else if (value_bytes == 0 || value_bytes > PULSE_H5_MAXIMUM_VALUE_BYTES)
+            pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_WIDE_VALUES, rank, dims, value_bytes);
         else if (count > 0 && pulse_h5_fully_written(dataset, plist, space, rank, dims) != 1)
-            pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_UNWRITTEN, rank, dims);
+            pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_UNWRITTEN, rank, dims, value_bytes);
         else if (count + (double)channel->values_sent > (double)PULSE_H5_MAXIMUM_VALUES)
-            pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_TOO_LARGE, rank, dims);
+            pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_TOO_LARGE, rank, dims, value_bytes);
         else {
             float *values = count > 0 ? malloc((size_t)count * sizeof(float)) : NULL;
             if (count > 0 && (!values || H5Dread(dataset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0)) {
-                pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_CANNOT_READ, rank, dims);
+                pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_CANNOT_READ, rank, dims, value_bytes);
             } else {
                 pulse_h5_send_head(channel, 'D', name);
                 pulse_h5_send_u32(channel, (uint32_t)rank);
@@ -154,19 +176,49 @@ static inline void pulse_h5_read_dataset(pulse_h5_channel *channel, hid_t group,
             free(values);
         }
         if (type >= 0) H5Tclose(type);
-        if (plist >= 0) H5Pclose(plist);
     }
     if (space >= 0) H5Sclose(space);
+}
+
+/* Reads the hard-linked dataset `name`. Its layout is checked before anything else: even asking a virtual dataset
+   its shape makes libhdf5 open the source files (a FIFO among them blocks the reader). */
+static inline void pulse_h5_read_dataset(pulse_h5_channel *channel, hid_t group, const char *name) {
+    hid_t dataset = H5Dopen2(group, name, H5P_DEFAULT);
+    if (dataset < 0) { pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_CANNOT_OPEN, 0, NULL, 0); return; }
+    hid_t plist = H5Dget_create_plist(dataset);
+    switch (plist < 0 ? -1 : pulse_h5_storage_elsewhere(plist)) {
+    case 0: pulse_h5_read_stored_dataset(channel, dataset, plist, name); break;
+    case 1: pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_VIRTUAL, 0, NULL, 0); break;
+    case 2: pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_EXTERNAL_STORAGE, 0, NULL, 0); break;
+    default: pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_CANNOT_READ, 0, NULL, 0); break;
+    }
+    if (plist >= 0) H5Pclose(plist);
     H5Dclose(dataset);
+}
+
+/* Refuses the soft or external link `name`, naming where it leads: the path of a soft link, the file of an external
+   one. The link's value is read from the file; the link is never followed. */
+static inline void pulse_h5_refuse_symbolic_link(pulse_h5_channel *channel, hid_t group, const char *name,
+                                                 const H5L_info_t *info) {
+    uint32_t code = info->type == H5L_TYPE_SOFT ? PULSE_H5_DATASET_SOFT_LINK : PULSE_H5_DATASET_EXTERNAL_LINK;
+    char value[PULSE_H5_MAXIMUM_LINK_BYTES + 1] = {0};
+    const char *target = "";
+    if (info->u.val_size > 0 && info->u.val_size <= PULSE_H5_MAXIMUM_LINK_BYTES
+        && H5Lget_val(group, name, value, info->u.val_size, H5P_DEFAULT) >= 0) {
+        const char *file = NULL;
+        if (info->type == H5L_TYPE_SOFT) target = value;
+        else if (H5Lunpack_elink_val(value, info->u.val_size, NULL, &file, NULL) >= 0 && file) target = file;
+    }
+    pulse_h5_refuse_link(channel, name, code, 0, NULL, 0, target);
 }
 
 static inline herr_t pulse_h5_read_link(hid_t group, const char *name, const H5L_info_t *info, void *context) {
     pulse_h5_channel *channel = context;
     switch (info->type) {
     case H5L_TYPE_HARD: pulse_h5_read_dataset(channel, group, name); break;
-    case H5L_TYPE_SOFT: pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_SOFT_LINK, 0, NULL); break;
-    case H5L_TYPE_EXTERNAL: pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_EXTERNAL_LINK, 0, NULL); break;
-    default: pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_OTHER_LINK, 0, NULL); break;
+    case H5L_TYPE_SOFT:
+    case H5L_TYPE_EXTERNAL: pulse_h5_refuse_symbolic_link(channel, group, name, info); break;
+    default: pulse_h5_refuse_dataset(channel, name, PULSE_H5_DATASET_OTHER_LINK, 0, NULL, 0); break;
     }
     return channel->failed ? -1 : 0;
 }
@@ -270,6 +322,26 @@ static inline void pulse_h5_read_into(const char *path, int fd) {
     pulse_h5_send(&channel, &end, 1);
 }
 
+/* Caps the child's address space at what it has mapped plus PULSE_H5_CHILD_MEMORY_BYTES (libhdf5 trusts sizes
+   stored in the file and allocates them: one changed byte made a text 4 GB long and took 8 GB and 24 s to read),
+   and keeps libhdf5 from loading filter plugins: the child opens no file but the one it reads. */
+static inline void pulse_h5_confine_child(void) {
+    H5PLset_loading_state(0);
+    int statm = open("/proc/self/statm", O_RDONLY);
+    if (statm < 0) return;
+    char text[64] = {0};
+    ssize_t got = read(statm, text, sizeof text - 1);
+    close(statm);
+    struct rlimit limit;
+    if (got <= 0 || getrlimit(RLIMIT_AS, &limit) != 0) return;
+    rlim_t mapped = (rlim_t)strtoull(text, NULL, 10) * (rlim_t)sysconf(_SC_PAGESIZE);
+    rlim_t wanted = mapped + PULSE_H5_CHILD_MEMORY_BYTES;
+    if (limit.rlim_max != RLIM_INFINITY && wanted > limit.rlim_max) wanted = limit.rlim_max;
+    if (limit.rlim_cur != RLIM_INFINITY && wanted > limit.rlim_cur) return;
+    limit.rlim_cur = wanted;
+    setrlimit(RLIMIT_AS, &limit);
+}
+
 /* What the parent got: the bytes the child sent (malloc'd, for the caller to free with pulse_h5_free) and how the
    child ended: status 0 when it exited normally, the signal number when a signal ended it, -1 when no child could
    be started, -2 when it ran past the time limit (it is then killed). */
@@ -309,6 +381,7 @@ static inline pulse_h5_result pulse_h5_read_in_child(const char *path, int timeo
             dup2(null, STDERR_FILENO);
         }
         signal(SIGPIPE, SIG_DFL);
+        pulse_h5_confine_child();
         pulse_h5_read_into(path, fds[1]);
         _exit(0);
     }

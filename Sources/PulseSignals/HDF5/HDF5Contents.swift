@@ -97,8 +97,10 @@ public struct HDF5Contents: Sendable {
                       let values = reader.floats(count) else { throw truncated() }
                 datasets[name] = .values(shape: shape, values: values)
             case "d":
-                guard let name = reader.name(), let code = reader.u32(), let shape = reader.shape() else { throw truncated() }
-                datasets[name] = .refused(Self.datasetRefusal(Int(code), field: "/" + name, shape: shape))
+                guard let name = reader.name(), let code = reader.u32(), let shape = reader.shape(),
+                      let valueBytes = reader.u64(), let leadsTo = reader.name() else { throw truncated() }
+                datasets[name] = .refused(Self.datasetRefusal(Int(code), field: "/" + name, shape: shape, valueBytes: valueBytes,
+                                                              leadsTo: leadsTo))
             case "N":
                 guard let name = reader.name(), let value = reader.f64() else { throw truncated() }
                 attributes[name] = .value(.number(value))
@@ -120,21 +122,30 @@ public struct HDF5Contents: Sendable {
         throw truncated()
     }
 
-    private static func datasetRefusal(_ code: Int, field: String, shape: [Int]) -> RecordingError.Reason {
+    /// Why the dataset (or link) `field` was refused, from the child's `code`: `valueBytes` is the size of one stored
+    /// value (0 when unknown), `leadsTo` the path of a soft link or the file of an external one (empty when unknown).
+    private static func datasetRefusal(_ code: Int, field: String, shape: [Int], valueBytes: UInt64,
+                                       leadsTo: String) -> RecordingError.Reason {
         let values = shape.reduce(1.0) { $0 * Double($1) }
+        let declared = "\(describeCount(values)) values, \(describeBytes(values * Double(valueBytes))) stored"
         switch code {
-        case PULSE_H5_DATASET_SOFT_LINK: return .storedElsewhere(field: field, detail: "a soft link")
-        case PULSE_H5_DATASET_EXTERNAL_LINK: return .storedElsewhere(field: field, detail: "an external link to another file")
+        case PULSE_H5_DATASET_SOFT_LINK:
+            return .storedElsewhere(field: field, detail: leadsTo.isEmpty ? "a soft link" : "a soft link to \(leadsTo)")
+        case PULSE_H5_DATASET_EXTERNAL_LINK:
+            return .storedElsewhere(field: field, detail: "an external link to another file" + (leadsTo.isEmpty ? "" : " (\(leadsTo))"))
         case PULSE_H5_DATASET_OTHER_LINK: return .storedElsewhere(field: field, detail: "a link of a kind pulse does not follow")
         case PULSE_H5_DATASET_VIRTUAL: return .storedElsewhere(field: field, detail: "a virtual dataset")
         case PULSE_H5_DATASET_EXTERNAL_STORAGE:
             return .storedElsewhere(field: field, detail: "a dataset whose data lie in external files")
         case PULSE_H5_DATASET_UNWRITTEN:
-            return .badShape(field: field, detail: "declares \(shape) (\(Int64(values)) values) but holds no data for some of them: "
+            return .badShape(field: field, detail: "declares \(shape) (\(declared)) but holds no data for some of them: "
                 + "chunks or storage never written")
         case PULSE_H5_DATASET_NOT_NUMERIC: return .badShape(field: field, detail: "not numeric")
+        case PULSE_H5_DATASET_WIDE_VALUES:
+            return .unreadable("\(field) declares \(valueBytes) bytes per value, where a number takes at most 8: the file is corrupt")
         case PULSE_H5_DATASET_TOO_LARGE:
-            return .badShape(field: field, detail: "\(shape) holds more than the \(HDF5File.maximumElements) values pulse reads from one file")
+            return .badShape(field: field, detail: "declares \(shape) (\(declared)), beyond the \(HDF5File.maximumElements) values "
+                + "pulse reads from one file")
         case PULSE_H5_DATASET_CANNOT_OPEN: return .unreadable("cannot open \(field)")
         case PULSE_H5_DATASET_SHAPE_UNREADABLE: return .unreadable("cannot read the shape of \(field)")
         default:
@@ -159,6 +170,24 @@ public struct HDF5Contents: Sendable {
         flock(descriptor, LOCK_UN)
         return false
     }
+}
+
+/// A count for messages: the integer, or a number in exponent form beyond 2⁶³ (a corrupt shape can declare more).
+private func describeCount(_ count: Double) -> String {
+    count < 0x1p63 ? String(Int64(count)) : String(count)
+}
+
+/// A byte count for messages: `12 B`, `4.0 KiB`, `1.0 GiB`, up to TiB.
+private func describeBytes(_ bytes: Double) -> String {
+    let units = ["KiB", "MiB", "GiB", "TiB"]
+    guard bytes >= 1024 else { return "\(describeCount(bytes)) B" }
+    var value = bytes / 1024
+    var unit = 0
+    while value >= 1024 && unit < units.count - 1 {
+        value /= 1024
+        unit += 1
+    }
+    return "\((value * 10).rounded() / 10) \(units[unit])"
 }
 
 extension [Int] {
