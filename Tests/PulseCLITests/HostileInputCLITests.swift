@@ -201,7 +201,7 @@ import Testing
         let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("signals/rest.h5")
         var bytes = try Data(contentsOf: shipped)
-        bytes[2037] ^= 0xFF
+        bytes[2039] ^= 0xFF
         let corrupt = directory.path("corrupt.h5")
         try bytes.write(to: URL(fileURLWithPath: corrupt))
         for command in [["estimate", corrupt], ["stream", "--replay", corrupt, "--speed", "max"], ["evaluate", corrupt]] {
