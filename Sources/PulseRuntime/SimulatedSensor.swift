@@ -4,16 +4,23 @@ import PulseSignals
 
 /// `SensorSimulator` as a live sensor: chunks of `chunkSeconds` of PPG, then of accelerometer, generated on demand
 /// in constant memory. Each random process draws from its own generator, in its own sample order, so the samples
-/// do not depend on the chunk length: a stream and `SensorSimulator.recording` agree bit for bit.
+/// do not depend on the chunk length: a stream and `SensorSimulator.recording` agree bit for bit. A chunk holds at
+/// most `maximumChunkSamples` samples per channel, whatever the rates and the duration.
 public struct SimulatedSensor: SensorSource {
+    /// The settings simulated.
     public let simulator: SensorSimulator
+    /// The time each chunk covers (the last may be shorter).
     public let chunkSeconds: Double
+    /// The stream's rates and channels: the simulator's rates, one PPG channel, three accelerometer axes.
     public let settings: StreamSettings
     private let ppgCount: Int
     private let accCount: Int
     private let person: Double
     private let coupling: Double
     private let phaseOffsets: [Double]
+    /// The standard deviations of a PPG sample's noise (before the 150 counts gain) and an accelerometer sample's (g).
+    private let ppgNoise: Double
+    private let accNoise: Double
     private var heart: SeededGenerator
     private var optics: SeededGenerator
     private var motionNoise: SeededGenerator
@@ -36,22 +43,44 @@ public struct SimulatedSensor: SensorSource {
     private var nextWindow = 0
     private var labels: [Int: Double] = [:]
 
-    /// The standard deviation of the beat phase's random walk after one second (radians).
+    /// The standard deviation of the beat phase's random walk after one second (radians): the phase diffuses by
+    /// 0.032 rad √(t / 1 s), about 4 ms of beat-to-beat interval jitter at rest, at every sample rate.
     static let phaseJitterPerRootSecond = 0.032
+
+    /// The sensor noise's standard deviation per sample at level 1 and the rate it is given at: white noise of a
+    /// fixed level per unit bandwidth, so the standard deviation per sample grows as √(rate / reference rate).
+    static let ppgNoisePerSample = (atLevel1: 0.03, rateHz: 64.0)
+    static let accNoisePerSample = (atLevel1: 0.01, rateHz: 32.0)
+
+    /// The most samples a chunk holds per channel (2²⁰, 8 MB of timestamps), so that chunks stay small at any rate.
+    public static let maximumChunkSamples = 1 << 20
+
+    /// The shortest chunk accepted (seconds).
+    public static let minimumChunkSeconds = 0.001
 
     /// PPG counts beyond which the simulated ADC saturates (with `saturation`).
     public static let saturationRails: ClosedRange<Float> = 1960...2200
 
-    /// - Throws: `RecordingError` when the duration or a rate is out of range.
-    /// - Precondition: `chunkSeconds > 0`; traps otherwise.
+    /// A sensor that makes `simulator`'s samples in chunks of `chunkSeconds`; `source` names it in errors.
+    /// - Throws: `SimulationError` when the duration, a rate or the noise level is out of range
+    ///   (`SensorSimulator.validate`), or `chunkSeconds` is shorter than `minimumChunkSeconds` or makes chunks of more
+    ///   than `maximumChunkSamples` samples.
     public init(_ simulator: SensorSimulator, source: String = "simulation", chunkSeconds: Double = 0.25) throws {
-        precondition(chunkSeconds > 0, "chunks must last some time")
         try simulator.validate(source: source)
+        let fastestHz = max(simulator.ppgRateHz, simulator.accRateHz)
+        guard chunkSeconds >= Self.minimumChunkSeconds, chunkSeconds * fastestHz <= Double(Self.maximumChunkSamples) else {
+            throw SimulationError(source: source, setting: .chunkSeconds, value: chunkSeconds, allowed:
+                "at least \(Self.minimumChunkSeconds) s and at most \(Self.maximumChunkSamples) samples at \(SensorSimulator.number(fastestHz)) Hz")
+        }
         self.simulator = simulator
         self.chunkSeconds = chunkSeconds
         settings = StreamSettings(ppgRateHz: simulator.ppgRateHz, accRateHz: simulator.accRateHz, ppgChannels: 1, accChannels: 3)
         ppgCount = Int(simulator.durationSeconds * simulator.ppgRateHz)
         accCount = Int(simulator.durationSeconds * simulator.accRateHz)
+        ppgNoise = Self.ppgNoisePerSample.atLevel1 * simulator.noiseLevel
+            * (simulator.ppgRateHz / Self.ppgNoisePerSample.rateHz).squareRoot()
+        accNoise = Self.accNoisePerSample.atLevel1 * simulator.noiseLevel
+            * (simulator.accRateHz / Self.accNoisePerSample.rateHz).squareRoot()
         var seeds = SeededGenerator(seed: simulator.seed)
         var body = SeededGenerator(seed: seeds.next())
         person = 1 + 0.06 * body.gaussian()
@@ -62,11 +91,12 @@ public struct SimulatedSensor: SensorSource {
         motionNoise = SeededGenerator(seed: seeds.next())
         faults = SeededGenerator(seed: seeds.next())
         gait = Gait(activity: simulator.activity, durationSeconds: simulator.durationSeconds, seed: seeds.next(),
-                    span: Int(chunkSeconds.rounded(.up)) + 4)
+                    span: Int(min(chunkSeconds, simulator.durationSeconds).rounded(.up)) + 4)
         currentBpm = simulator.activity.phase(at: 0).targetBpm * person
         nextDropout = Int(Double.random(in: 0..<min(120, simulator.durationSeconds - 3), using: &faults) * simulator.ppgRateHz)
     }
 
+    /// The next chunk: PPG then accelerometer for each `chunkSeconds` in turn, nil after the last.
     public mutating func next() -> SensorChunk? {
         let chunks = Int((simulator.durationSeconds / chunkSeconds).rounded(.up))
         while chunk < chunks {
@@ -94,12 +124,15 @@ public struct SimulatedSensor: SensorSource {
         let t = Double(i) * dt
         let now = simulator.activity.phase(at: Double(i) / Double(ppgCount))
         let target = now.targetBpm * person
+        // The lag, the drift and the baseline are continuous-time processes (the drift and the baseline
+        // Ornstein–Uhlenbeck, with steps of √dt) advanced by Euler steps: with time constants of 20 s and more and steps
+        // of 1 s at most, their statistics are within 2.5 % of the continuous ones at every rate.
         currentBpm += (target - currentBpm) * dt / (target > currentBpm ? 20 : 40)
         drift += -drift * dt / 30 + 0.35 * heart.gaussian() * dt.squareRoot()
         breathing += 2 * .pi * now.breathingHz * dt
         let bpm = currentBpm + 2 * drift + 2 * sin(breathing)
-        // Beat-to-beat jitter is a random walk of the phase, 0.032 rad per √s: the same at every rate (0.004 rad per
-        // sample at 64 Hz, exactly as before this was scaled).
+        // Beat-to-beat jitter is a random walk of the phase, with steps of 0.032 rad × √dt: the same diffusion at every
+        // rate (0.004 rad a sample at 64 Hz).
         beatPhase += 2 * .pi * bpm / 60 * dt + Self.phaseJitterPerRootSecond * dt.squareRoot() * heart.gaussian()
         record(bpm: bpm, at: i)
 
@@ -109,7 +142,7 @@ public struct SimulatedSensor: SensorSource {
         let pulse = (systolic + diastolic) * (1 + 0.1 * sin(2 * .pi * 0.25 * t))
         baseline += -baseline * dt / 60 + 0.02 * optics.gaussian() * dt.squareRoot()
         let artefact = coupling * 0.8 * (gait.motion(at: t, axis: 0, phaseOffsets) + 0.5 * gait.motion(at: t, axis: 1, phaseOffsets))
-        let value = pulse + artefact + 0.3 * sin(2 * .pi * 0.03 * t) + baseline + 0.03 * simulator.noiseLevel * optics.gaussian()
+        let value = pulse + artefact + 0.3 * sin(2 * .pi * 0.03 * t) + baseline + ppgNoise * optics.gaussian()
         var sample = Float(2000 + 150 * value)
         if simulator.saturation { sample = min(max(sample, Self.saturationRails.lowerBound), Self.saturationRails.upperBound) }
         ppgIndex += 1
@@ -136,7 +169,7 @@ public struct SimulatedSensor: SensorSource {
         for _ in 0..<count {
             let t = Double(accIndex) / simulator.accRateHz
             for axis in 0..<3 {
-                let value = gravity[axis] + 0.6 * gait.motion(at: t, axis: axis, phaseOffsets) + 0.01 * simulator.noiseLevel * motionNoise.gaussian()
+                let value = gravity[axis] + 0.6 * gait.motion(at: t, axis: axis, phaseOffsets) + accNoise * motionNoise.gaussian()
                 axes[axis].append(Float(value))
             }
             accIndex += 1

@@ -10,7 +10,7 @@ struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Write a simulated wrist recording (PPG, accelerometer, exact reference heart rate) in the HDF5 layout.")
 
-    @Option(help: "Length in seconds.")
+    @Option(help: "Length in seconds (8 to 604800, a week).")
     var duration: Double
 
     @Option(help: "rest, walk, run or mixed.")
@@ -19,13 +19,13 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Seed: the same seed gives the same recording.")
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("fs-ppg"), help: "PPG sample rate in Hz.")
+    @Option(name: .customLong("fs-ppg"), help: "PPG sample rate in Hz (1 to 10⁶).")
     var ppgRateHz = 64.0
 
-    @Option(name: .customLong("fs-acc"), help: "Accelerometer sample rate in Hz.")
+    @Option(name: .customLong("fs-acc"), help: "Accelerometer sample rate in Hz (1 to 10⁶).")
     var accRateHz = 32.0
 
-    @Option(help: "Sensor noise relative to a typical wrist sensor.")
+    @Option(help: "Sensor noise relative to a typical wrist sensor (0 to 100).")
     var noise = 1.0
 
     @Flag(help: "Clip the PPG as a saturating sensor would.")
@@ -50,9 +50,14 @@ struct SimulateCommand: ParsableCommand {
         return simulator
     }
 
-    func run() throws {
-        // Refuse before simulating: a long recording takes a while to make.
+    /// Refuses, before any work, a duration, rate or noise level out of range (NaN and infinities included) and a
+    /// recording too large to hold in memory and read back, naming the option (`SimulationError`, exit status 1).
+    func validate() throws {
         try simulator.validateWholeRecording(source: out)
+    }
+
+    func run() throws {
+        // Refuse an existing output before simulating: a long recording takes a while to make.
         var outputs = OutputPlan(inputs: [])
         try outputs.add(out, force: force)
         let name = URL(fileURLWithPath: out).deletingPathExtension().lastPathComponent
