@@ -248,4 +248,20 @@ import Testing
         #expect(abs(p99 / 9.9e-3 - 1) < 0.06)
         #expect(histogram.maximumSeconds == 1e-2 && LatencyHistogram().quantile(0.5) == nil)
     }
+
+    /// A 600 s gap at 1 MHz would fill 6·10⁸ samples: refused with the count, before any is filled.
+    @Test func aGapOfMillionsOfSamplesIsRefusedBySize() throws {
+        let stream = try HeartRateStream(settings: StreamSettings(ppgRateHz: 1_000_000, accRateHz: 50, ppgChannels: 1),
+                                         tracker: SpectralTracker(configuration: .standard, layout: .standard))
+        _ = try stream.push(.ppg, timestampsSeconds: [0, 1e-6], samples: [[1000, 1001]])
+        _ = try stream.push(.acc, timestampsSeconds: [0], samples: [[0], [0], [1]])
+        do {
+            // Groups are placed in time order: the gap is met once both have pushed past it.
+            _ = try stream.push(.ppg, timestampsSeconds: [599], samples: [[1000]])
+            _ = try stream.push(.acc, timestampsSeconds: [599], samples: [[0], [0], [1]])
+            Issue.record("a gap of 599 s at 1 MHz was filled")
+        } catch let error as StreamError {
+            #expect(error.message.contains("would fill") && error.message.contains("beyond the 4194304"), "\(error.message)")
+        }
+    }
 }

@@ -3,6 +3,25 @@ import PulseTestSupport
 import Testing
 
 @Suite struct RecordingValidationTests {
+    /// Labels are range-checked like every number read: 10–400 BPM, NaN or 0 for none; a transposed group is named.
+    @Test func outOfRangeLabelsAndTransposedGroupsAreNamed() {
+        for label: Float in [1e12, -5, .infinity, 5] {
+            var recording = SyntheticRecording.make(seconds: 40)
+            recording.reference?.bpm[3] = label
+            #expect(throws: RecordingError.self) { try recording.validate(source: "x") }
+        }
+        var unlabelled = SyntheticRecording.make(seconds: 40)
+        unlabelled.reference?.bpm[3] = .nan
+        unlabelled.reference?.bpm[4] = 0
+        #expect(throws: Never.self) { try unlabelled.validate(source: "x") }
+        var transposed = SyntheticRecording.make(seconds: 40)
+        transposed.ppg.channels = (0..<5000).map { _ in [1, 2] }
+        #expect { try transposed.validate(source: "x") } throws: { error in
+            guard let error = error as? RecordingError, case .badShape(_, let detail) = error.reason else { return false }
+            return detail.contains("looks transposed")
+        }
+    }
+
     @Test func shorterThanOneWindow() {
         let recording = SyntheticRecording.make(seconds: 7)
         #expect(throws: RecordingError(path: "x", .tooShort(durationSeconds: 7, windowSeconds: 8))) {
