@@ -344,7 +344,8 @@ static inline void pulse_h5_confine_child(void) {
 
 /* What the parent got: the bytes the child sent (malloc'd, for the caller to free with pulse_h5_free) and how the
    child ended: status 0 when it exited normally, the signal number when a signal ended it, -1 when no child could
-   be started, -2 when it ran past the time limit (it is then killed). */
+   be started, -2 when it ran past the time limit (it is then killed), -3 when it exited with a failure status
+   (libhdf5 ended it). */
 typedef struct {
     unsigned char *bytes;
     size_t count;
@@ -419,7 +420,8 @@ static inline pulse_h5_result pulse_h5_read_in_child(const char *path, int timeo
         result.status = timed_out ? -2 : -1;
     } else {
         while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
-        result.status = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+        if (WIFSIGNALED(status)) result.status = WTERMSIG(status);
+        else result.status = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -3;
     }
     return result;
 }

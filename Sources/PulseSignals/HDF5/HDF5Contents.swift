@@ -43,6 +43,7 @@ public struct HDF5Contents: Sendable {
         case 0: break
         case -1: throw RecordingError(path: path, .unreadable("no process could be started to read it"))
         case -2: throw RecordingError(path: path, .unreadable("libhdf5 hung reading it for \(Self.readTimeoutSeconds) s: the file is corrupt"))
+        case -3: throw RecordingError(path: path, .unreadable("libhdf5 ended the process reading it: the file is corrupt"))
         case let signal: throw RecordingError(path: path, .unreadable("libhdf5 crashed reading it (signal \(signal)): the file is corrupt"))
         }
         var reader = RecordReader(bytes: UnsafeBufferPointer(start: result.bytes, count: result.count))
