@@ -23,12 +23,8 @@ struct OutputPlan {
         if let other = outputs.first(where: { $0.identity == identity }) {
             throw RecordingError(path: path, .outputTwice(other.path))
         }
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
-            if isFolder.boolValue { throw RecordingError(path: path, .writeFailed("it is a folder")) }
-            if !force { throw RecordingError(path: path, .exists) }
-        }
         try AtomicFile.checkWritable(path)
+        if !force && FileManager.default.fileExists(atPath: path) { throw RecordingError(path: path, .exists) }
         outputs.append((path, identity))
     }
 }
