@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages pulse builds against. Idempotent: packages already present are skipped.
 set -euo pipefail
-packages=(libhdf5-dev libfftw3-dev libopenblas-dev zlib1g-dev pkg-config)
+packages=(libhdf5-dev libfftw3-dev libopenblas-dev zlib1g-dev pkg-config python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

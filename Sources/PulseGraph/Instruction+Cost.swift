@@ -20,9 +20,9 @@ extension Graph {
         switch instruction.primitive {
         case .param, .const:
             parameterBytes = 4 * outputCount
-        case .contract(let text):
+        case .contract(let spec):
             let shapes = instruction.inputs.map { instructions[$0].shape }
-            macs = (try? ContractSpec(text).multiplyAccumulates(left: shapes[0], right: shapes[1])) ?? 0
+            macs = (try? spec.multiplyAccumulates(left: shapes[0], right: shapes[1])) ?? 0
         case .add, .sub, .mul, .div, .relu, .clip, .abs, .exp, .log, .sigmoid, .tanh:
             macs = outputCount
         case .reduce:

@@ -82,8 +82,7 @@ extension Primitive {
         case .shift(let axis, _):
             try axisCheck(axis, shapes[0])
             return shapes[0]
-        case .contract(let text):
-            let spec = try ContractSpec(text)
+        case .contract(let spec):
             return try spec.outputShape(left: shapes[0], right: shapes[1])
         case .add, .sub, .mul, .div:
             return try broadcastShape(shapes[0], shapes[1])
@@ -98,7 +97,7 @@ extension Primitive {
 }
 
 /// NumPy broadcasting of two shapes (aligned on their last axes).
-func broadcastShape(_ a: [Int], _ b: [Int]) throws -> [Int] {
+package func broadcastShape(_ a: [Int], _ b: [Int]) throws -> [Int] {
     let rank = max(a.count, b.count)
     let paddedA = [Int](repeating: 1, count: rank - a.count) + a
     let paddedB = [Int](repeating: 1, count: rank - b.count) + b

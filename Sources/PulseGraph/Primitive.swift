@@ -21,13 +21,18 @@ public enum Primitive: Sendable, Equatable, Codable {
     /// `out[..., t, ...] = in[..., t − amount, ...]`, zero where `t − amount` falls outside.
     case shift(axis: Int, amount: Int)
     /// Multiply-accumulate of two operands over named axes, einsum-like (`"oik,ikt->ot"`); see `ContractSpec`.
-    case contract(spec: String)
+    case contract(spec: ContractSpec)
+    /// Element-wise arithmetic with NumPy broadcasting.
     case add, sub, mul, div
+    /// `max(x, 0)`.
     case relu
+    /// `min(max(x, lower), upper)`.
     case clip(lower: Float, upper: Float)
+    /// Element-wise functions.
     case abs, exp, log, sigmoid, tanh
     /// Sum, mean or maximum over `axes`, which are removed from the shape.
     case reduce(kind: ReduceKind, axes: [Int])
 
+    /// How a `reduce` combines the values it removes.
     public enum ReduceKind: String, Sendable, Codable { case sum, mean, max }
 }

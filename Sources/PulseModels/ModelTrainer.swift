@@ -1,4 +1,5 @@
 import Foundation
+import PulseEngine
 import PulseGraph
 import PulseSignals
 

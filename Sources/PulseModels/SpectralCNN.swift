@@ -51,8 +51,8 @@ public struct SpectralCNN: Sendable, Equatable {
         }
         let cosine = try graph.append(.const(Tensor(shape: [bins.count, samples], scalars: cosines)), layer: "spectrum")
         let sine = try graph.append(.const(Tensor(shape: [bins.count, samples], scalars: sines)), layer: "spectrum")
-        let real = try graph.append(.contract(spec: "ft,ct->cf"), [cosine, tapered], layer: "spectrum")
-        let imaginary = try graph.append(.contract(spec: "ft,ct->cf"), [sine, tapered], layer: "spectrum")
+        let real = try graph.append(.contract(spec: try ContractSpec("ft,ct->cf")), [cosine, tapered], layer: "spectrum")
+        let imaginary = try graph.append(.contract(spec: try ContractSpec("ft,ct->cf")), [sine, tapered], layer: "spectrum")
         let power = try graph.append(.add, [try graph.append(.mul, [real, real], layer: "spectrum"),
                                             try graph.append(.mul, [imaginary, imaginary], layer: "spectrum")], layer: "spectrum")
         let peak = try graph.append(.reduce(kind: .max, axes: [1]), [power], layer: "spectrum")

@@ -1,5 +1,6 @@
 import Foundation
 import PulseDSP
+import PulseEngine
 import PulseGraph
 @testable import PulseModels
 import PulseSignals

@@ -13,7 +13,7 @@ public struct Dense: Layer, Sendable {
     public func callAsFunction(_ input: Int, in graph: inout Graph) throws -> Int {
         let weight = try graph.append(.param(name: name + ".weight"), shape: [outputs, inputs], layer: name)
         let bias = try graph.append(.param(name: name + ".bias"), shape: [outputs], layer: name)
-        let product = try graph.append(.contract(spec: "oi,i->o"), [weight, input], layer: name)
+        let product = try graph.append(.contract(spec: try ContractSpec("oi,i->o")), [weight, input], layer: name)
         return try graph.append(.add, [product, bias], layer: name)
     }
 }

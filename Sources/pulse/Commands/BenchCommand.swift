@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PulseEngine
 import PulseGraph
 import PulseModels
 import PulseSignals

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PulseEngine
 import PulseDSP
 import PulseModels
 import PulseSignals

@@ -1,3 +1,4 @@
+import PulseGraph
 import Foundation
 
 extension Executor {
@@ -24,33 +25,34 @@ extension Executor {
                 result[name] = Tensor(shape: graph.instructions[index].shape, scalars: gradient)
             }
         }
-        for kernel in kernels.reversed() {
-            switch kernel {
+        for step in steps.reversed() {
+            switch step {
             case .convolution(let convolution):
                 guard let adjoint = adjoints[convolution.output], let output = values[convolution.output],
                       let input = values[convolution.input], let columns = evaluation.columns[convolution.output] else { continue }
-                let (inputGradient, weightGradient, biasGradient) = convolution.backward(
+                let gradients = convolution.backward(
                     adjoint, output: output, columns: columns, weight: try parameter(convolution.weight), inputShape: input.shape)
-                addParameterGradient(convolution.weight, weightGradient)
-                if let bias = convolution.bias { addParameterGradient(bias, biasGradient) }
-                if needsGradient[convolution.input] { accumulate(&adjoints[convolution.input], inputGradient) }
-            case .instruction(let index):
-                guard let adjoint = adjoints[index] else { continue }
-                let instruction = graph.instructions[index]
-                if case .param = instruction.primitive {
-                    addParameterGradient(index, adjoint)
-                    continue
-                }
-                guard let output = values[index] else { continue }
-                let operands = try instruction.inputs.map { input -> Value in
-                    guard let value = values[input] else { throw GraphError("\(instruction.layer): operand \(input) was not kept") }
-                    return value
-                }
-                let operandGradients = try backward(instruction, operands, output: output, adjoint: adjoint)
-                for (operand, gradient) in zip(instruction.inputs, operandGradients) where needsGradient[operand] {
-                    if let gradient { accumulate(&adjoints[operand], gradient) }
+                addParameterGradient(convolution.weight, gradients.weight)
+                if let bias = convolution.bias { addParameterGradient(bias, gradients.bias) }
+                if needsGradient[convolution.input] { accumulate(&adjoints[convolution.input], gradients.input) }
+                if let residual = convolution.residual, needsGradient[residual] { accumulate(&adjoints[residual], gradients.residual) }
+            case .instructions(let indices):
+                for index in indices.reversed() {
+                    guard let adjoint = adjoints[index], let output = values[index] else { continue }
+                    let instruction = graph.instructions[index]
+                    let operands = try instruction.inputs.map { input -> Value in
+                        guard let value = values[input] else { throw GraphError("\(instruction.layer): operand \(input) was not kept") }
+                        return value
+                    }
+                    let operandGradients = try backward(instruction, operands, output: output, adjoint: adjoint)
+                    for (operand, gradient) in zip(instruction.inputs, operandGradients) where needsGradient[operand] {
+                        if let gradient { accumulate(&adjoints[operand], gradient) }
+                    }
                 }
             }
+        }
+        for (index, instruction) in graph.instructions.enumerated() {
+            if case .param = instruction.primitive, let adjoint = adjoints[index] { addParameterGradient(index, adjoint) }
         }
         for (name, shape) in graph.parameters where result[name] == nil {
             result[name] = Tensor(shape: shape, repeating: 0)
@@ -100,8 +102,8 @@ extension Executor {
             let a = x.runtimeAxis(axis)
             let (outer, length, inner) = x.around(a)
             return [shift(g, outer: outer, length: length, inner: inner, amount: -amount)]
-        case .contract(let text):
-            let spec = try ContractSpec(text).batched(left: operands[0].batched, right: operands[1].batched)
+        case .contract(let spec):
+            let spec = try spec.batched(left: operands[0].batched, right: operands[1].batched)
             let leftGradient = try contract(ContractSpec(left: spec.output, right: spec.right, output: spec.left),
                                             left: g, leftShape: y.shape, right: operands[1].data, rightShape: operands[1].shape).values
             let rightGradient = try contract(ContractSpec(left: spec.left, right: spec.output, output: spec.right),

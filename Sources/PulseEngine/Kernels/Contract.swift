@@ -1,3 +1,4 @@
+import PulseGraph
 import CBLAS
 
 /// Evaluates a two-operand contraction as batched matrix products through OpenBLAS.

@@ -1,3 +1,4 @@
+import PulseGraph
 /// Reorders the axes of a row-major array: `output` axis `a` is `input` axis `order[a]`.
 func permute(_ values: [Float], shape: [Int], order: [Int]) -> [Float] {
     if order == Array(order.indices) { return values }

@@ -1,76 +1,53 @@
+import PulseGraph
 import CBLAS
 
-/// `pad → window → contract("oik,ikt->ot") (→ add bias) (→ relu)` as one kernel: the unfolded input is written
-/// straight into a column matrix (padding as zeros, never stored), multiplied by the weights with one
-/// `cblas_sgemm` per sample, then the bias and the ReLU are applied in place.
+/// A dense 1-D convolution kernel of the plan (`ConvolutionKernel` with one spatial axis and one group) run
+/// through BLAS: the unfolded input is written straight into a column matrix (padding as zeros, never stored),
+/// multiplied by the weights with one `cblas_sgemm` for the whole batch, then the bias, the residual and the
+/// activation are applied in one pass.
 struct FusedConvolution: Sendable {
-    /// The instructions the kernel replaces, the last of which it produces.
-    var covered: [Int]
-    var input: Int
-    var weight: Int
-    var bias: Int?
-    var relu: Bool
-    var padBefore: Int
-    var padAfter: Int
-    var kernelSize: Int
-    var stride: Int
-    var dilation: Int
-
-    /// Recognises the pattern ending at the `contract` instruction `index`, or returns `nil`.
-    init?(graph: Graph, contract index: Int, consumers: [[Int]]) {
-        let instructions = graph.instructions
-        guard case .contract(let spec) = instructions[index].primitive, spec == "oik,ikt->ot" else { return nil }
-        let (weightIndex, windowIndex) = (instructions[index].inputs[0], instructions[index].inputs[1])
-        guard case .param = instructions[weightIndex].primitive,
-              case .window(let axis, let size, let stride, let dilation) = instructions[windowIndex].primitive, axis == 1,
-              consumers[windowIndex] == [index] else { return nil }
-        var source = instructions[windowIndex].inputs[0]
-        var covered = [windowIndex, index]
-        var (before, after) = (0, 0)
-        if case .pad(let padAxis, let b, let a) = instructions[source].primitive, padAxis == 1, consumers[source] == [windowIndex] {
-            covered.insert(source, at: 0)
-            (before, after) = (b, a)
-            source = instructions[source].inputs[0]
-        }
-        guard instructions[source].shape.count == 2 else { return nil }
-        var last = index
-        var biasIndex: Int?
-        if consumers[last].count == 1, let next = consumers[last].first, next >= 0, case .add = instructions[next].primitive,
-           instructions[next].inputs[0] == last, case .param = instructions[instructions[next].inputs[1]].primitive,
-           instructions[instructions[next].inputs[1]].shape == [instructions[index].shape[0], 1] {
-            biasIndex = instructions[next].inputs[1]
-            covered.append(next)
-            last = next
-        }
-        var relu = false
-        if consumers[last].count == 1, let next = consumers[last].first, next >= 0, case .relu = instructions[next].primitive {
-            relu = true
-            covered.append(next)
-        }
-        self.covered = covered
-        self.input = source
-        self.weight = weightIndex
-        self.bias = biasIndex
-        self.relu = relu
-        self.padBefore = before
-        self.padAfter = after
-        self.kernelSize = size
-        self.stride = stride
-        self.dilation = dilation
-    }
-
+    let kernel: ConvolutionKernel
+    /// The instruction of the input activation.
+    let input: Int
     /// The instruction whose value the kernel produces.
-    var output: Int { covered[covered.count - 1] }
+    let output: Int
+    let weight: Int
+    let bias: Int?
+    let residual: Int?
+    let activation: ConvolutionKernel.Activation?
+    let padBefore: Int
+    let padAfter: Int
+    let kernelSize: Int
+    let stride: Int
+    let dilation: Int
+
+    /// The fast form of `kernel` of the plan, or `nil` when it is not a dense 1-D convolution.
+    init?(_ planned: Kernel) {
+        guard case .convolution(let kernel) = planned.operation, kernel.spatialRank == 1, kernel.groups == 1 else { return nil }
+        self.kernel = kernel
+        self.input = planned.inputs[0].index
+        self.output = planned.output.index
+        self.weight = kernel.weight.index
+        self.bias = kernel.bias?.index
+        self.residual = kernel.residual?.index
+        self.activation = kernel.activation
+        self.padBefore = kernel.padBefore[0]
+        self.padAfter = kernel.padAfter[0]
+        self.kernelSize = kernel.kernelSize[0]
+        self.stride = kernel.stride[0]
+        self.dilation = kernel.dilation[0]
+    }
 
     /// Runs the kernel on `x` of shape `[batch, channels, length]` with weights `[out, channels, kernel]`; returns
     /// the output `[batch, out, count]` and the unfolded input (`[channels · kernel, batch · count]`, one matrix for
     /// the whole batch so that a single large product replaces many small ones) for `backward`.
-    func forward(_ x: Value, weight: Tensor, bias: Tensor?) throws -> (Value, [Float]) {
-        guard x.shape.count == 3, weight.shape.count == 3, weight.shape[1] == x.shape[1] else {
+    func forward(_ x: Value, weight: Tensor, bias: Tensor?, residual: Value?) throws -> (Value, [Float]) {
+        guard x.shape.count == 3, x.shape[1] == kernel.inputChannels, x.shape[2] == kernel.inputExtent[0],
+              weight.count == kernel.weightCount else {
             throw GraphError("fused convolution: input \(x.shape) does not fit weights \(weight.shape)")
         }
         let (batch, channels, length) = (x.shape[0], x.shape[1], x.shape[2])
-        let outputs = weight.shape[0]
+        let outputs = kernel.outputChannels
         let count = (length + padBefore + padAfter - dilation * (kernelSize - 1) - 1) / stride + 1
         let rows = channels * kernelSize
         let columnsPerRow = batch * count
@@ -104,16 +81,20 @@ struct FusedConvolution: Sendable {
         gemm(transposeLeft: false, transposeRight: false, m: outputs, n: columnsPerRow, k: rows,
              weight.scalars, columns, into: &product)
         var result = [Float](repeating: 0, count: batch * outputs * count)
+        let skip = residual?.data ?? []
         product.withUnsafeBufferPointer { p in
-            result.withUnsafeMutableBufferPointer { out in
-                for o in 0..<outputs {
-                    let shift = bias?.scalars[o] ?? 0
-                    for b in 0..<batch {
-                        let source = o * columnsPerRow + b * count
-                        let destination = (b * outputs + o) * count
-                        for t in 0..<count {
-                            let value = p[source + t] + shift
-                            out[destination + t] = relu ? max(value, 0) : value
+            skip.withUnsafeBufferPointer { r in
+                result.withUnsafeMutableBufferPointer { out in
+                    for o in 0..<outputs {
+                        let shift = bias?.scalars[o] ?? 0
+                        for b in 0..<batch {
+                            let source = o * columnsPerRow + b * count
+                            let destination = (b * outputs + o) * count
+                            for t in 0..<count {
+                                var value = p[source + t] + shift
+                                if residual != nil { value += r[destination + t] }
+                                out[destination + t] = activation.map { $0(value) } ?? value
+                            }
                         }
                     }
                 }
@@ -122,30 +103,42 @@ struct FusedConvolution: Sendable {
         return (Value(data: result, shape: [batch, outputs, count], batched: true), columns)
     }
 
-    /// Gradients of the input, the weights and the bias from the output's gradient `g` (`[batch, out, count]`),
-    /// with `G` its `[out, batch · count]` rearrangement: `dW = G · colᵀ`, `dbias = Σ G`, `dcol = Wᵀ · G`, and `dcol`
-    /// folded back onto the input positions it was unfolded from.
-    func backward(_ gradient: [Float], output: Value, columns: [Float], weight: Tensor, inputShape: [Int]) -> (input: [Float], weight: [Float], bias: [Float]) {
+    /// Gradients of the input, the weights, the bias and the residual from the output's gradient `g`
+    /// (`[batch, out, count]`). With `G` the gradient before the activation in its `[out, batch · count]`
+    /// rearrangement: `dW = G · colᵀ`, `dbias = Σ G`, `dcol = Wᵀ · G`, `dcol` folded back onto the input positions it
+    /// was unfolded from, and the residual's gradient is `G` itself (in the output's layout).
+    func backward(_ gradient: [Float], output: Value, columns: [Float], weight: Tensor, inputShape: [Int])
+        -> (input: [Float], weight: [Float], bias: [Float], residual: [Float]) {
         let (batch, channels, length) = (inputShape[0], inputShape[1], inputShape[2])
-        let outputs = weight.shape[0]
+        let outputs = kernel.outputChannels
         let count = output.shape[2]
         let rows = channels * kernelSize
         let columnsPerRow = batch * count
         var g = [Float](repeating: 0, count: outputs * columnsPerRow)
         var biasGradient = [Float](repeating: 0, count: outputs)
+        var residualGradient = [Float](repeating: 0, count: residual == nil ? 0 : batch * outputs * count)
+        let passes: (Float) -> Bool
+        switch activation {
+        case .relu: passes = { $0 > 0 }
+        case .clip(let lower, let upper): passes = { $0 > lower && $0 < upper }
+        case nil: passes = { _ in true }
+        }
         gradient.withUnsafeBufferPointer { source in
             output.data.withUnsafeBufferPointer { y in
-                for b in 0..<batch {
-                    for o in 0..<outputs {
-                        let from = (b * outputs + o) * count
-                        let to = o * columnsPerRow + b * count
-                        var sum: Float = 0
-                        for t in 0..<count {
-                            let value = relu && y[from + t] <= 0 ? 0 : source[from + t]
-                            g[to + t] = value
-                            sum += value
+                residualGradient.withUnsafeMutableBufferPointer { dR in
+                    for b in 0..<batch {
+                        for o in 0..<outputs {
+                            let from = (b * outputs + o) * count
+                            let to = o * columnsPerRow + b * count
+                            var sum: Float = 0
+                            for t in 0..<count {
+                                let value = passes(y[from + t]) ? source[from + t] : 0
+                                g[to + t] = value
+                                if !dR.isEmpty { dR[from + t] = value }
+                                sum += value
+                            }
+                            biasGradient[o] += sum
                         }
-                        biasGradient[o] += sum
                     }
                 }
             }
@@ -170,7 +163,7 @@ struct FusedConvolution: Sendable {
                 }
             }
         }
-        return (inputGradient, weightGradient, biasGradient)
+        return (inputGradient, weightGradient, biasGradient, residualGradient)
     }
 
     /// For kernel tap `k`, the outputs `t` whose input position `t · stride + k · dilation − padBefore` lies inside

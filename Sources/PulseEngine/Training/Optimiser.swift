@@ -1,3 +1,4 @@
+import PulseGraph
 import Foundation
 
 /// Updates parameters from their gradients, one step at a time.

@@ -1,16 +1,21 @@
+import PulseGraph
 import CBLAS
 import CMalloc
 import Foundation
 
 /// Runs a graph on a batch, with gradients by reverse-mode differentiation (see `Executor+Backward.swift`).
 ///
-/// The graph is compiled into kernels: `pad → window → contract → (add bias) → (relu)` runs as one fused,
-/// BLAS-backed convolution (forward and backward); every other instruction runs through the generic path.
-/// `fusing: false` runs everything through the generic path, the reference the fused kernels are tested against.
+/// The graph runs as its `KernelPlan`: dense 1-D convolutions (with bias, residual add and activation fused) run
+/// as BLAS-backed kernels, forward and backward; every other kernel runs its instructions through the generic path.
+/// `fusing: false` runs everything through the generic path, the reference the fast kernels are tested against.
 public struct Executor: Sendable {
+    /// The graph the executor runs.
     public let graph: Graph
+    /// The parameters' values, by name.
     public var parameters: [String: Tensor]
-    let kernels: [Kernel]
+    /// The kernels the graph compiles to.
+    public let plan: KernelPlan
+    let steps: [Step]
 
     /// The most bytes of activations one call of `infer` holds at once by default (2 GiB).
     public static let defaultActivationBudgetBytes = 1 << 31
@@ -38,7 +43,8 @@ public struct Executor: Sendable {
         }
         self.graph = graph
         self.parameters = parameters
-        self.kernels = fusing ? Executor.compile(graph) : graph.instructions.indices.map { .instruction($0) }
+        self.plan = KernelPlan(graph: graph, fusing: fusing)
+        self.steps = Executor.steps(plan)
         Executor.configureRuntime()
     }
 
@@ -69,28 +75,38 @@ public struct Executor: Sendable {
         var values = [Value?](repeating: nil, count: graph.instructions.count)
         var columns: [Int: [Float]] = [:]
         var batchSize: Int?
-        for kernel in kernels {
-            switch kernel {
+        for (index, instruction) in graph.instructions.enumerated() {
+            switch instruction.primitive {
+            case .input(let name):
+                guard let tensor = inputs[name] else { throw GraphError("input \(name) is missing") }
+                guard tensor.shape.count == instruction.shape.count + 1, Array(tensor.shape.dropFirst()) == instruction.shape else {
+                    throw GraphError("input \(name) has shape \(tensor.shape), the graph needs [batch] + \(instruction.shape)")
+                }
+                if let batchSize, batchSize != tensor.shape[0] { throw GraphError("inputs have different batch sizes") }
+                batchSize = tensor.shape[0]
+                values[index] = Value(data: tensor.scalars, shape: tensor.shape, batched: true)
+            case .param, .const:
+                let tensor = try parameter(index)
+                values[index] = Value(data: tensor.scalars, shape: tensor.shape, batched: false)
+            default:
+                break
+            }
+        }
+        for step in steps {
+            switch step {
             case .convolution(let convolution):
                 guard let x = values[convolution.input], x.batched else { throw GraphError("a fused convolution needs a batched input") }
-                let (output, saved) = try convolution.forward(x, weight: parameter(convolution.weight), bias: convolution.bias.map(parameter))
+                let residual = try convolution.residual.map { index -> Value in
+                    guard let value = values[index] else { throw GraphError("a fused convolution's residual was not computed") }
+                    return value
+                }
+                let (output, saved) = try convolution.forward(
+                    x, weight: parameter(convolution.weight), bias: convolution.bias.map(parameter), residual: residual)
                 values[convolution.output] = output
                 columns[convolution.output] = saved
-            case .instruction(let index):
-                let instruction = graph.instructions[index]
-                switch instruction.primitive {
-                case .input(let name):
-                    guard let tensor = inputs[name] else { throw GraphError("input \(name) is missing") }
-                    guard tensor.shape.count == instruction.shape.count + 1, Array(tensor.shape.dropFirst()) == instruction.shape else {
-                        throw GraphError("input \(name) has shape \(tensor.shape), the graph needs [batch] + \(instruction.shape)")
-                    }
-                    if let batchSize, batchSize != tensor.shape[0] { throw GraphError("inputs have different batch sizes") }
-                    batchSize = tensor.shape[0]
-                    values[index] = Value(data: tensor.scalars, shape: tensor.shape, batched: true)
-                case .param, .const:
-                    let tensor = try parameter(index)
-                    values[index] = Value(data: tensor.scalars, shape: tensor.shape, batched: false)
-                default:
+            case .instructions(let indices):
+                for index in indices {
+                    let instruction = graph.instructions[index]
                     let operands = try instruction.inputs.map { input -> Value in
                         guard let value = values[input] else { throw GraphError("\(instruction.layer): operand \(input) was not computed") }
                         return value
@@ -152,8 +168,8 @@ public struct Executor: Sendable {
             let a = x.runtimeAxis(axis)
             let (outer, length, inner) = x.around(a)
             return Value(data: shift(x.data, outer: outer, length: length, inner: inner, amount: amount), shape: x.shape, batched: batched)
-        case .contract(let text):
-            let spec = try ContractSpec(text).batched(left: operands[0].batched, right: operands[1].batched)
+        case .contract(let spec):
+            let spec = try spec.batched(left: operands[0].batched, right: operands[1].batched)
             let (data, shape) = try contract(spec, left: operands[0].data, leftShape: operands[0].shape,
                                              right: operands[1].data, rightShape: operands[1].shape)
             return Value(data: data, shape: shape, batched: batched)

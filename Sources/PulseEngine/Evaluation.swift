@@ -1,3 +1,4 @@
+import PulseGraph
 /// The values of one forward pass, kept so that gradients can be taken. Instructions inside a fused kernel have
 /// no value of their own; fused convolutions keep their unfolded input (`columns`) for the backward pass.
 public struct Evaluation {

@@ -1,3 +1,4 @@
+import PulseGraph
 /// Mini-batch training of a graph with one input and one output: shuffles with a seeded generator, takes a loss
 /// gradient through `Executor.gradients`, and steps an optimiser under a learning-rate schedule. Each batch is
 /// split over `threads` threads (data-parallel) and their gradients summed. The same seed, data, settings and

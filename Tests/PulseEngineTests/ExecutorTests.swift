@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PulseGraph
+import PulseGraph
+@testable import PulseEngine
 
 @Suite struct ExecutorTests {
     func random(_ shape: [Int], _ generator: inout SeededGenerator) -> Tensor {
@@ -56,7 +57,7 @@ import Testing
         let parameters = graph.initialParameters(seed: UInt64(trial))
         let fusedExecutor = try Executor(graph: graph, parameters: parameters)
         let genericExecutor = try Executor(graph: graph, parameters: parameters, fusing: false)
-        #expect(fusedExecutor.kernels.contains { if case .convolution = $0 { return true } else { return false } })
+        #expect(fusedExecutor.steps.contains { if case .convolution = $0 { return true } else { return false } })
         let input = random([3, channels, length], &generator)
         let fusedEvaluation = try fusedExecutor.evaluate(["x": input])
         let genericEvaluation = try genericExecutor.evaluate(["x": input])
@@ -96,7 +97,7 @@ import Testing
         var graph = Graph()
         let x = try graph.append(.input(name: "x"), shape: [2, 5], layer: "in")
         #expect(throws: GraphError.self) { try graph.append(.window(axis: 1, size: 9, stride: 1, dilation: 1), [x], layer: "w") }
-        #expect(throws: GraphError.self) { try graph.append(.contract(spec: "ab,bc->ad"), [x, x], layer: "c") }
+        #expect(throws: GraphError.self) { try graph.append(.contract(spec: ContractSpec("ab,bc->ad")), [x, x], layer: "c") }
         #expect(throws: GraphError.self) { try graph.append(.reshape(shape: [3, 3]), [x], layer: "r") }
         #expect(throws: GraphError.self) { try graph.append(.relu, [7], layer: "r") }
         graph.outputs = [x]

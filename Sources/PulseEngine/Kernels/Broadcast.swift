@@ -1,3 +1,4 @@
+import PulseGraph
 /// Element-wise `f(a, b)` with NumPy broadcasting; both shapes have the rank of `outputShape`.
 func broadcast(_ a: [Float], _ aShape: [Int], _ b: [Float], _ bShape: [Int], to outputShape: [Int], _ f: (Float, Float) -> Float) -> [Float] {
     if aShape == bShape { return zip(a, b).map(f) }

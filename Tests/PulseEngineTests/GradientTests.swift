@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PulseGraph
+import PulseGraph
+@testable import PulseEngine
 
 /// Every primitive's derivative, and a whole model's, against central finite differences.
 @Suite struct GradientTests {
@@ -88,14 +89,14 @@ import Testing
         let activationIsLeft = spec.hasPrefix("it")
         try Self.check(Self.graph(inputShape: activationIsLeft ? leftShape : rightShape) { g, x in
             let w = try g.append(.param(name: "w"), shape: activationIsLeft ? rightShape : leftShape, layer: "t")
-            return try g.append(.contract(spec: spec), activationIsLeft ? [x, w] : [w, x], layer: "t")
+            return try g.append(.contract(spec: specs), activationIsLeft ? [x, w] : [w, x], layer: "t")
         })
     }
 
     @Test func contractOfTwoActivations() throws {
         try Self.check(Self.graph(inputShape: [3, 4]) { g, x in
             let y = try g.append(.relu, [x], layer: "t")
-            return try g.append(.contract(spec: "ct,ct->c"), [x, y], layer: "t")
+            return try g.append(.contract(spec: try ContractSpec("ct,ct->c")), [x, y], layer: "t")
         })
     }
 

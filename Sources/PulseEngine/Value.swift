@@ -1,3 +1,4 @@
+import PulseGraph
 /// A value during execution: row-major data with its full shape, whose first axis is the batch when `batched`.
 struct Value {
     var data: [Float]

@@ -1,3 +1,4 @@
+import PulseGraph
 /// Kernels that move values along one axis. Each views its input as `[outer, length, inner]` around that axis.
 
 /// Zeros around `axis`: `[outer, L, inner] → [outer, before + L + after, inner]`.

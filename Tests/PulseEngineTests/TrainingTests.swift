@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PulseGraph
+import PulseGraph
+@testable import PulseEngine
 
 @Suite struct TrainingTests {
     /// A TCN of the baseline's shape (convolutions, a residual connection, affine normalisation, pooling, a dense

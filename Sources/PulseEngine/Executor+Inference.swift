@@ -1,3 +1,4 @@
+import PulseGraph
 extension Executor {
     /// The graph's outputs for `inputs`, the batch split over `threads` threads. A batch whose activations would
     /// exceed `activationBudgetBytes` runs in consecutive parts that each fit.

@@ -1,3 +1,4 @@
+import PulseGraph
 import Foundation
 import Synchronization
 

@@ -1,3 +1,4 @@
+import PulseGraph
 import Foundation
 
 /// A training objective over a batch: its mean value and its gradient with respect to the predictions.

@@ -1,0 +1,18 @@
+import PulseGraph
+
+extension Executor {
+    /// How the executor runs one kernel of the plan: through a fast kernel, or instruction by instruction through
+    /// the generic path.
+    enum Step: Sendable {
+        case convolution(FusedConvolution)
+        case instructions([Int])
+    }
+
+    /// The steps of `plan`, with a fast kernel wherever one exists.
+    static func steps(_ plan: KernelPlan) -> [Step] {
+        plan.kernels.map { kernel in
+            if let convolution = FusedConvolution(kernel) { return .convolution(convolution) }
+            return .instructions(kernel.instructions.map(\.index))
+        }
+    }
+}
