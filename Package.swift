@@ -1,6 +1,14 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// The engine's kernels are written with SIMD8<Float> and fused multiply-adds: on x86-64 they need AVX2 and FMA
+/// (Haswell, 2013, and later), without which each fused multiply-add becomes a call to fmaf().
+#if arch(x86_64)
+let engineSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let engineSettings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "pulse",
     platforms: [.macOS(.v15)],
@@ -34,7 +42,7 @@ let package = Package(
             name: "PulseDSP",
             dependencies: ["PulseSignals", "CFFTW", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "PulseGraph"),
-        .target(name: "PulseEngine", dependencies: ["PulseGraph", "CBLAS", "CMalloc"]),
+        .target(name: "PulseEngine", dependencies: ["PulseGraph", "CBLAS", "CMalloc"], swiftSettings: engineSettings),
         .target(name: "PulseModels", dependencies: ["PulseGraph", "PulseEngine", "PulseDSP", "PulseSignals"]),
         .target(name: "PulseRuntime", dependencies: ["PulseModels", "PulseDSP", "PulseSignals", "PulseGraph"]),
         .executableTarget(

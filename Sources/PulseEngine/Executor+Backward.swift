@@ -131,7 +131,7 @@ extension Executor {
     }
 
     private func binaryBackward(_ primitive: Primitive, _ a: Value, _ b: Value, output y: Value, adjoint g: [Float]) throws -> [[Float]?] {
-        let (aShape, bShape, shape) = try broadcastShapes(a, b)
+        let (aShape, bShape, shape) = try Self.broadcastShapes(a, b)
         let aFull = broadcast(a.data, aShape, [0], [Int](repeating: 1, count: shape.count), to: shape) { x, _ in x }
         let bFull = broadcast([0], [Int](repeating: 1, count: shape.count), b.data, bShape, to: shape) { _, x in x }
         let (da, db): ([Float], [Float])

@@ -1,10 +1,24 @@
 import PulseGraph
 extension Executor {
-    /// The graph's outputs for `inputs`, the batch split over `threads` threads. A batch whose activations would
-    /// exceed `activationBudgetBytes` runs in consecutive parts that each fit.
+    /// The graph's outputs for `inputs`, the batch split over `threads` threads.
+    ///
+    /// With fast kernels the batch runs through the `InferenceProgram` (an arena per thread, reused across calls);
+    /// without, through the generic path, where a batch whose activations would exceed `activationBudgetBytes`
+    /// runs in consecutive parts that each fit.
+    /// - Throws: `GraphError` when an input is missing or of the wrong shape, or the batch sizes differ.
     public func infer(_ inputs: [String: Tensor], threads: Int = 1) throws -> [Tensor] {
         guard let batch = inputs.values.first?.shape.first, inputs.values.allSatisfy({ $0.shape.first == batch }) else {
             throw GraphError("inputs must share one leading batch axis")
+        }
+        if fusing {
+            for (name, shape) in graph.inputs {
+                guard let tensor = inputs[name] else { throw GraphError("input \(name) is missing") }
+                guard tensor.shape == [batch] + shape else {
+                    throw GraphError("input \(name) has shape \(tensor.shape), the graph needs [batch] + \(shape)")
+                }
+            }
+            guard batch > 0 else { return try run(inputs) }
+            return try inferenceProgram().run(inputs, batch: batch, threads: threads)
         }
         let largestPart = max(1, activationBudgetBytes / max(graph.activationBytesPerSample, 1))
         guard batch <= largestPart else {

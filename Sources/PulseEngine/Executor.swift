@@ -2,6 +2,7 @@ import PulseGraph
 import CBLAS
 import CMalloc
 import Foundation
+import Synchronization
 
 /// Runs a graph on a batch, with gradients by reverse-mode differentiation (see `Executor+Backward.swift`).
 ///
@@ -12,10 +13,16 @@ public struct Executor: Sendable {
     /// The graph the executor runs.
     public let graph: Graph
     /// The parameters' values, by name.
-    public var parameters: [String: Tensor]
+    public var parameters: [String: Tensor] {
+        didSet { programCache = ProgramCache() }
+    }
     /// The kernels the graph compiles to.
     public let plan: KernelPlan
     let steps: [Step]
+    /// Whether fast kernels are used (else everything runs through the generic path).
+    let fusing: Bool
+    /// The inference program for the current parameters, made on first use; a new cache for new parameters.
+    private var programCache = ProgramCache()
 
     /// The most bytes of activations one call of `infer` holds at once by default (2 GiB).
     public static let defaultActivationBudgetBytes = 1 << 31
@@ -45,6 +52,7 @@ public struct Executor: Sendable {
         self.parameters = parameters
         self.plan = KernelPlan(graph: graph, fusing: fusing)
         self.steps = Executor.steps(plan)
+        self.fusing = fusing
         Executor.configureRuntime()
     }
 
@@ -111,7 +119,7 @@ public struct Executor: Sendable {
                         guard let value = values[input] else { throw GraphError("\(instruction.layer): operand \(input) was not computed") }
                         return value
                     }
-                    values[index] = try forward(instruction, operands)
+                    values[index] = try Self.forward(instruction, operands)
                 }
             }
         }
@@ -131,7 +139,8 @@ public struct Executor: Sendable {
         }
     }
 
-    func forward(_ instruction: Instruction, _ operands: [Value]) throws -> Value {
+    /// The value of `instruction` from its operands' values: the generic path.
+    static func forward(_ instruction: Instruction, _ operands: [Value]) throws -> Value {
         let x = operands.first ?? Value(data: [], shape: [], batched: false)
         let batched = operands.contains { $0.batched }
         func reshaped(_ data: [Float], axis: Int, extent: Int) -> Value {
@@ -189,12 +198,12 @@ public struct Executor: Sendable {
         }
     }
 
-    private func unary(_ x: Value, _ f: (Float) -> Float) -> Value {
+    private static func unary(_ x: Value, _ f: (Float) -> Float) -> Value {
         Value(data: x.data.map(f), shape: x.shape, batched: x.batched)
     }
 
     /// Runtime shapes of two operands for broadcasting, and the output shape.
-    func broadcastShapes(_ a: Value, _ b: Value) throws -> ([Int], [Int], [Int]) {
+    static func broadcastShapes(_ a: Value, _ b: Value) throws -> ([Int], [Int], [Int]) {
         let rank = max(a.batched ? a.shape.count - 1 : a.shape.count, b.batched ? b.shape.count - 1 : b.shape.count)
         let withBatch = a.batched || b.batched
         let aShape = a.broadcastShape(rank: rank, withBatch: withBatch)
@@ -202,13 +211,13 @@ public struct Executor: Sendable {
         return (aShape, bShape, try PulseGraph.broadcastShape(aShape, bShape))
     }
 
-    private func binary(_ operands: [Value], _ f: (Float, Float) -> Float) throws -> Value {
+    private static func binary(_ operands: [Value], _ f: (Float, Float) -> Float) throws -> Value {
         let (a, b) = (operands[0], operands[1])
         let (aShape, bShape, shape) = try broadcastShapes(a, b)
         return Value(data: broadcast(a.data, aShape, b.data, bShape, to: shape, f), shape: shape, batched: a.batched || b.batched)
     }
 
-    private func concatenate(_ operands: [Value], axis: Int) -> Value {
+    private static func concatenate(_ operands: [Value], axis: Int) -> Value {
         let batched = operands.contains { $0.batched }
         let a = batched ? axis + 1 : axis
         let first = operands[0]
@@ -229,7 +238,7 @@ public struct Executor: Sendable {
         return Value(data: data, shape: shape, batched: batched)
     }
 
-    private func reduce(_ x: Value, kind: Primitive.ReduceKind, axes: [Int]) -> Value {
+    private static func reduce(_ x: Value, kind: Primitive.ReduceKind, axes: [Int]) -> Value {
         let keep = x.shape.indices.filter { !axes.contains($0) }
         let order = keep + axes
         let moved = permute(x.data, shape: x.shape, order: order)
@@ -244,5 +253,22 @@ public struct Executor: Sendable {
             }
         }
         return Value(data: data, shape: keep.map { x.shape[$0] }, batched: x.batched)
+    }
+}
+
+/// Holds an executor's inference program once it is made.
+final class ProgramCache: Sendable {
+    let program = Mutex<InferenceProgram?>(nil)
+}
+
+extension Executor {
+    /// The inference program for the current parameters.
+    func inferenceProgram() throws -> InferenceProgram {
+        try programCache.program.withLock { cached in
+            if let cached { return cached }
+            let program = try InferenceProgram(plan: plan, parameters: parameters)
+            cached = program
+            return program
+        }
     }
 }

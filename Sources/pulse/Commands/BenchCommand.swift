@@ -13,10 +13,26 @@ struct BenchCommand: ParsableCommand {
             Recordings are read once; each round runs preprocessing and estimation on all of them (the spectral \
             estimator on one thread, a model's inference on two). With --model it also measures batch inference \
             alone on both cores, in multiply-accumulates per second and as a share of this machine's BLAS peak.
+
+            With --batch (and --model), it measures inference alone: a batch of that many windows (from the \
+            recordings if given, else synthetic) on --threads threads, --repeats timed runs of --seconds each; it \
+            reports the median, the range, the arena bytes per window and the parameter bytes.
             """)
 
-    @Argument(help: "Recordings (.h5) or folders of them.")
-    var paths: [String]
+    @Argument(help: "Recordings (.h5) or folders of them (optional with --batch).")
+    var paths: [String] = []
+
+    @Option(help: "Measure inference alone on batches of this many windows.")
+    var batch: Int?
+
+    @Option(help: "Threads for --batch inference.")
+    var threads = 1
+
+    @Option(help: "Timed runs for --batch inference; the median is reported.")
+    var repeats = 5
+
+    @Flag(help: "With --batch, run everything through the generic path instead of the fast kernels.")
+    var generic = false
 
     @OptionGroup var estimator: EstimatorOptions
 
@@ -28,9 +44,20 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard seconds.isFinite, seconds > 0 else { throw ValidationError("--seconds must be a positive number of seconds") }
+        if let batch {
+            guard (1...65_536).contains(batch) else { throw ValidationError("--batch must be 1 to 65536 windows") }
+            guard estimator.model != nil else { throw ValidationError("--batch measures a model's inference: give --model") }
+        } else if paths.isEmpty {
+            throw ValidationError("give recordings to estimate, or --model with --batch to measure inference alone")
+        }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1 to 256") }
+        guard (1...1000).contains(repeats) else { throw ValidationError("--repeats must be 1 to 1000") }
     }
 
     func run() throws {
+        if let batch, let path = estimator.model {
+            return try runInference(batch: batch, modelPath: path)
+        }
         let estimator = try estimator.makeEstimator()
         let paths = try RecordingPaths.expand(paths)
         let recordings = try paths.map { try EstimationRun.estimate(estimator, path: $0).0 }  // also warms up plans
@@ -86,10 +113,24 @@ struct BenchCommand: ParsableCommand {
                 "blas_peak_gflops": peak, "share_of_blas_peak": 2 * perSecond * Double(macs) / 1e9 / peak, "batch": batch.count]
     }
 
-    private func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    private func cpuSeconds() -> Double { ProcessClock.cpuSeconds() }
+
+    private func runInference(batch: Int, modelPath: String) throws {
+        let model = try ModelFile(path: modelPath)
+        let recordings = try RecordingPaths.expand(paths).map { try Recording(hdf5Path: $0) }
+        let benchmark = InferenceBenchmark(model: model, batch: batch, threads: threads, repeats: repeats, seconds: seconds, generic: generic)
+        let progress = Progress(total: repeats, label: "bench")
+        var result = try benchmark.run(input: try benchmark.inputs(from: recordings)) { progress.update($0, detail: "") }
+        progress.finish()
+        result["model"] = modelPath
+        if json {
+            print(try JSONText.encode(result))
+        } else {
+            let number = { (key: String) in result[key] as? Double ?? 0 }
+            print("\(modelPath): batch \(batch), \(threads) thread(s), \(generic ? "generic path" : "fast kernels"): "
+                + "\(format(number("windows_per_second_median"), 0)) windows/s median of \(repeats) "
+                + "(\(format(number("windows_per_second_min"), 0))–\(format(number("windows_per_second_max"), 0))), "
+                + "\(format(number("gflops_median"), 1)) GFLOP/s, arena \(result["arena_bytes_per_window"] ?? 0) bytes per window")
+        }
     }
 }
