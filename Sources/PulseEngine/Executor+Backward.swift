@@ -36,6 +36,14 @@ extension Executor {
                 if let bias = convolution.bias { addParameterGradient(bias, gradients.bias) }
                 if needsGradient[convolution.input] { accumulate(&adjoints[convolution.input], gradients.input) }
                 if let residual = convolution.residual, needsGradient[residual] { accumulate(&adjoints[residual], gradients.residual) }
+            case .depthwise(let depthwise):
+                guard let adjoint = adjoints[depthwise.output], let output = values[depthwise.output],
+                      let input = values[depthwise.input] else { continue }
+                let gradients = depthwise.backward(adjoint, output: output, input: input, weight: try parameter(depthwise.weight))
+                addParameterGradient(depthwise.weight, gradients.weight)
+                if let bias = depthwise.bias { addParameterGradient(bias, gradients.bias) }
+                if needsGradient[depthwise.input] { accumulate(&adjoints[depthwise.input], gradients.input) }
+                if let residual = depthwise.residual, needsGradient[residual] { accumulate(&adjoints[residual], gradients.residual) }
             case .instructions(let indices):
                 for index in indices.reversed() {
                     guard let adjoint = adjoints[index], let output = values[index] else { continue }

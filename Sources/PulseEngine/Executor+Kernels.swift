@@ -5,6 +5,7 @@ extension Executor {
     /// the generic path.
     enum Step: Sendable {
         case convolution(FusedConvolution)
+        case depthwise(DepthwiseConvolution)
         case instructions([Int])
     }
 
@@ -12,6 +13,7 @@ extension Executor {
     static func steps(_ plan: KernelPlan) -> [Step] {
         plan.kernels.map { kernel in
             if let convolution = FusedConvolution(kernel) { return .convolution(convolution) }
+            if let depthwise = DepthwiseConvolution(kernel) { return .depthwise(depthwise) }
             return .instructions(kernel.instructions.map(\.index))
         }
     }

@@ -112,6 +112,14 @@ public struct Executor: Sendable {
                     x, weight: parameter(convolution.weight), bias: convolution.bias.map(parameter), residual: residual)
                 values[convolution.output] = output
                 columns[convolution.output] = saved
+            case .depthwise(let depthwise):
+                guard let x = values[depthwise.input], x.batched else { throw GraphError("a depthwise convolution needs a batched input") }
+                let residual = try depthwise.residual.map { index -> Value in
+                    guard let value = values[index] else { throw GraphError("a depthwise convolution's residual was not computed") }
+                    return value
+                }
+                values[depthwise.output] = try depthwise.forward(
+                    x, weight: parameter(depthwise.weight), bias: depthwise.bias.map(parameter), residual: residual)
             case .instructions(let indices):
                 for index in indices {
                     let instruction = graph.instructions[index]

@@ -30,14 +30,17 @@ import PulseGraph
         }
     }
 
-    /// Convolutions with a residual add and a clipped activation fused, in a chain whose input gradient matters.
+    /// Convolutions (the last trial depthwise) with a residual add and a clipped activation fused, in a chain whose
+    /// input gradient matters.
     @Test(arguments: 0..<6)
     func residualAndClipFuseExactly(_ trial: Int) throws {
         var graph = Graph()
         let source = try graph.append(.input(name: "x"), shape: [5, 24], layer: "in")
         let scale = try graph.append(.param(name: "in.scale"), shape: [5, 24], layer: "in")
         let x = try graph.append(.mul, [source, scale], layer: "in")
-        let y = try Conv1d("a", inputChannels: 5, outputChannels: 5, kernelSize: 3 + trial % 3, dilation: 1 + trial % 2)(x, in: &graph)
+        let y = trial == 5
+            ? try DepthwiseConv1d("a", channels: 5, kernelSize: 3, dilation: 2)(x, in: &graph)
+            : try Conv1d("a", inputChannels: 5, outputChannels: 5, kernelSize: 3 + trial % 3, dilation: 1 + trial % 2)(x, in: &graph)
         let sum = try graph.append(.add, trial % 2 == 0 ? [x, y] : [y, x], layer: "a")
         let activated = try graph.append(trial < 3 ? .clip(lower: -0.5, upper: 0.7) : .relu, [sum], layer: "a")
         graph.outputs = [try Conv1d("b", inputChannels: 5, outputChannels: 3, kernelSize: 1)(activated, in: &graph)]
@@ -47,11 +50,13 @@ import PulseGraph
         try Self.compare(graph, seed: UInt64(trial))
     }
 
-    /// Grouped, depthwise, 2-D and dense forms run (through the generic path where no fast kernel exists yet).
+    /// Grouped, depthwise (also written as a grouped convolution with a stride), 2-D and dense forms run (through
+    /// the generic path where no fast kernel exists yet).
     @Test func everyConvolutionFormRuns() throws {
         let layers: [(any Layer, [Int])] = [
             (Conv1d("c", inputChannels: 6, outputChannels: 9, kernelSize: 3, stride: 2, groups: 3), [6, 21]),
             (DepthwiseConv1d("c", channels: 4, kernelSize: 5, dilation: 2), [4, 30]),
+            (Conv1d("c", inputChannels: 5, outputChannels: 5, kernelSize: 4, dilation: 2, stride: 2, padding: .causal, groups: 5), [5, 31]),
             (Conv2d("c", inputChannels: 3, outputChannels: 4, kernelSize: (3, 2), stride: (2, 1), padding: (1, 1, 0, 1)), [3, 9, 7]),
             (Conv2d("c", inputChannels: 4, outputChannels: 6, kernelSize: (2, 3), dilation: (2, 1), groups: 2), [4, 6, 8]),
             (Dense("c", inputs: 10, outputs: 3), [10]),

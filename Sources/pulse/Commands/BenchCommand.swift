@@ -34,6 +34,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "With --batch, run everything through the generic path instead of the fast kernels.")
     var generic = false
 
+    @Flag(help: "Time forward + backward of a dense convolution against depthwise + pointwise (batch --batch, default 64).")
+    var separable = false
+
     @OptionGroup var estimator: EstimatorOptions
 
     @Option(help: "Minimum measuring time in seconds.")
@@ -46,8 +49,8 @@ struct BenchCommand: ParsableCommand {
         guard seconds.isFinite, seconds > 0 else { throw ValidationError("--seconds must be a positive number of seconds") }
         if let batch {
             guard (1...65_536).contains(batch) else { throw ValidationError("--batch must be 1 to 65536 windows") }
-            guard estimator.model != nil else { throw ValidationError("--batch measures a model's inference: give --model") }
-        } else if paths.isEmpty {
+            guard estimator.model != nil || separable else { throw ValidationError("--batch measures a model's inference: give --model") }
+        } else if paths.isEmpty && !separable {
             throw ValidationError("give recordings to estimate, or --model with --batch to measure inference alone")
         }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1 to 256") }
@@ -55,6 +58,9 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if separable {
+            return try runSeparable()
+        }
         if let batch, let path = estimator.model {
             return try runInference(batch: batch, modelPath: path)
         }
@@ -114,6 +120,21 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func cpuSeconds() -> Double { ProcessClock.cpuSeconds() }
+
+    private func runSeparable() throws {
+        let benchmark = SeparableBenchmark(batch: batch ?? 64, repeats: repeats, seconds: seconds)
+        let progress = Progress(total: 2 * repeats, label: "bench")
+        let result = try benchmark.run { progress.update($0, detail: "") }
+        progress.finish()
+        if json {
+            print(try JSONText.encode(result))
+        } else {
+            let median = { (key: String) in (result[key] as? [String: Any])?["median"] as? Double ?? 0 }
+            print("forward + backward, batch \(benchmark.batch), \(benchmark.channels) channels × \(benchmark.length), "
+                + "kernel \(benchmark.taps): dense \(format(median("dense_ms"), 2)) ms, "
+                + "depthwise + pointwise \(format(median("depthwise_pointwise_ms"), 2)) ms (medians of \(repeats))")
+        }
+    }
 
     private func runInference(batch: Int, modelPath: String) throws {
         let model = try ModelFile(path: modelPath)
