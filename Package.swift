@@ -58,6 +58,6 @@ let package = Package(
         .testTarget(name: "PulseEngineTests", dependencies: ["PulseEngine", "PulseGraph"]),
         .testTarget(name: "PulseModelsTests", dependencies: ["PulseModels", "PulseEngine", "PulseTestSupport"]),
         .testTarget(name: "PulseRuntimeTests", dependencies: ["PulseRuntime", "PulseDSP", "PulseTestSupport"]),
-        .testTarget(name: "PulseCLITests", dependencies: ["pulse", "PulseModels", "PulseGraph", "PulseSignals", "PulseTestSupport", "CHDF5"]),
+        .testTarget(name: "PulseCLITests", dependencies: ["pulse", "PulseModels", "PulseGraph", "PulseEngine", "PulseSignals", "PulseTestSupport", "CHDF5"]),
     ]
 )

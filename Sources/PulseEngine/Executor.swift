@@ -270,6 +270,14 @@ final class ProgramCache: Sendable {
 }
 
 extension Executor {
+    /// Makes the inference program now rather than on the first call of `infer`, so that the first window's
+    /// latency is like every other's.
+    /// - Throws: `GraphError` when a constant of the graph cannot be folded.
+    public func prepareInference() throws {
+        guard fusing else { return }
+        _ = try inferenceProgram()
+    }
+
     /// The inference program for the current parameters.
     func inferenceProgram() throws -> InferenceProgram {
         try programCache.program.withLock { cached in

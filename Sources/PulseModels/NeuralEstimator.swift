@@ -26,6 +26,7 @@ public struct NeuralEstimator: HeartRateEstimator, Sendable {
         self.tracking = tracking
         self.threads = threads
         executor = try Executor(graph: model.graph, parameters: model.parameters)
+        try executor.prepareInference()
     }
 
     /// Probabilities over the model's rate bins for each window (rows of `model.output.count`), computed on
