@@ -66,6 +66,11 @@ import PulseGraph
             let x = try graph.append(.input(name: "x"), shape: shape, layer: "in")
             graph.outputs = [try graph.append(.relu, [try layer(x, in: &graph)], layer: "c")]
             try Self.compare(graph, seed: UInt64(40 + number))
+            if shape.count == 2 {
+                // 1-D forms (grouped and depthwise included) run on a fast kernel, not instruction by instruction.
+                let steps = try Executor(graph: graph, parameters: graph.initialParameters(seed: 1)).steps
+                #expect(steps.contains { if case .instructions = $0 { return false } else { return true } }, "form \(number)")
+            }
         }
     }
 }

@@ -1,10 +1,11 @@
 import CBLAS
 import PulseGraph
 
-/// A dense 1-D convolution over channels-first values that the Winograd kernel does not take (few channels, a
-/// stride, one tap): per sample, the unfolded input `[channels · taps, count]` goes to scratch (padding as zeros)
-/// and one `cblas_sgemm` writes `[out, count]` straight into the output, then bias, residual and activation are
-/// applied in one pass. With one tap, stride 1 and no padding, the input itself is the unfolded matrix.
+/// A dense or grouped 1-D convolution over channels-first values that the Winograd kernel does not take (a
+/// stride, one tap, groups): per sample, the unfolded input `[channels · taps, count]` goes to scratch (padding as
+/// zeros) and one `cblas_sgemm` per group writes `[out, count]` straight into the output, then bias, residual and
+/// activation are applied in one pass. With one tap, stride 1 and no padding, the input itself is the unfolded
+/// matrix.
 struct BLASConvolutionStep: InferenceKernel {
     let convolution: ConvolutionKernel
     let input: InstructionID
@@ -13,7 +14,7 @@ struct BLASConvolutionStep: InferenceKernel {
     let bias: [Float]?
 
     init?(_ kernel: Kernel, weight: Tensor, bias: Tensor?) {
-        guard case .convolution(let convolution) = kernel.operation, convolution.spatialRank == 1, convolution.groups == 1 else { return nil }
+        guard case .convolution(let convolution) = kernel.operation, convolution.spatialRank == 1 else { return nil }
         self.convolution = convolution
         self.input = kernel.inputs[0]
         self.output = kernel.output
@@ -47,9 +48,15 @@ struct BLASConvolutionStep: InferenceKernel {
                 }
                 columns = UnsafePointer(scratch)
             }
+            let groups = convolution.groups
+            let (rows, depth) = (o / groups, c / groups * taps)
             weight.withUnsafeBufferPointer { w in
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(o), Int32(t), Int32(c * taps), 1,
-                            w.baseAddress, Int32(c * taps), columns, Int32(t), 0, y, Int32(t))
+                guard let base = w.baseAddress else { return }
+                for group in 0..<groups {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(t), Int32(depth), 1,
+                                base + group * rows * depth, Int32(depth), columns + group * depth * t, Int32(t), 0,
+                                y + group * rows * t, Int32(t))
+                }
             }
             let skip = residual.map { $0 + sample * o * t }
             for oi in 0..<o {

@@ -1,10 +1,9 @@
 import PulseGraph
 import CBLAS
 
-/// A dense 1-D convolution kernel of the plan (`ConvolutionKernel` with one spatial axis and one group) run
-/// through BLAS: the unfolded input is written straight into a column matrix (padding as zeros, never stored),
-/// multiplied by the weights with one `cblas_sgemm` for the whole batch, then the bias, the residual and the
-/// activation are applied in one pass.
+/// A dense or grouped 1-D convolution kernel of the plan run through BLAS: the unfolded input is written straight
+/// into a column matrix (padding as zeros, never stored), multiplied by the weights with one `cblas_sgemm` per
+/// group for the whole batch, then the bias, the residual and the activation are applied in one pass.
 struct FusedConvolution: Sendable {
     let kernel: ConvolutionKernel
     /// The instruction of the input activation.
@@ -21,9 +20,9 @@ struct FusedConvolution: Sendable {
     let stride: Int
     let dilation: Int
 
-    /// The fast form of `kernel` of the plan, or `nil` when it is not a dense 1-D convolution.
+    /// The fast form of `kernel` of the plan, or `nil` when it is not a dense or grouped 1-D convolution.
     init?(_ planned: Kernel) {
-        guard case .convolution(let kernel) = planned.operation, kernel.spatialRank == 1, kernel.groups == 1 else { return nil }
+        guard case .convolution(let kernel) = planned.operation, kernel.spatialRank == 1, kernel.kind != .depthwise else { return nil }
         self.kernel = kernel
         self.input = planned.inputs[0].index
         self.output = planned.output.index
@@ -78,7 +77,8 @@ struct FusedConvolution: Sendable {
             initialised = rows * columnsPerRow
         }
         var product = [Float](repeating: 0, count: outputs * columnsPerRow)
-        gemm(transposeLeft: false, transposeRight: false, m: outputs, n: columnsPerRow, k: rows,
+        let groups = kernel.groups
+        gemm(transposeLeft: false, transposeRight: false, m: outputs / groups, n: columnsPerRow, k: rows / groups, groups: groups,
              weight.scalars, columns, into: &product)
         var result = [Float](repeating: 0, count: batch * outputs * count)
         let skip = residual?.data ?? []
@@ -143,10 +143,13 @@ struct FusedConvolution: Sendable {
                 }
             }
         }
-        var weightGradient = [Float](repeating: 0, count: outputs * rows)
-        gemm(transposeLeft: false, transposeRight: true, m: outputs, n: rows, k: columnsPerRow, g, columns, into: &weightGradient)
+        let groups = kernel.groups
+        var weightGradient = [Float](repeating: 0, count: outputs * rows / groups)
+        gemm(transposeLeft: false, transposeRight: true, m: outputs / groups, n: rows / groups, k: columnsPerRow, groups: groups,
+             g, columns, into: &weightGradient)
         var columnGradient = [Float](repeating: 0, count: rows * columnsPerRow)
-        gemm(transposeLeft: true, transposeRight: false, m: rows, n: columnsPerRow, k: outputs, weight.scalars, g, into: &columnGradient)
+        gemm(transposeLeft: true, transposeRight: false, m: rows / groups, n: columnsPerRow, k: outputs / groups, groups: groups,
+             weight.scalars, g, into: &columnGradient)
         var inputGradient = [Float](repeating: 0, count: batch * channels * length)
         let ranges = (0..<kernelSize).map(validOutputs(length: length, count: count))
         columnGradient.withUnsafeBufferPointer { dCol in
@@ -179,16 +182,20 @@ struct FusedConvolution: Sendable {
 }
 
 /// `C = op(A) · op(B)` (row-major, `op` a transpose when asked) through `cblas_sgemm`; `C` is `m × n`, the inner
-/// dimension `k`.
-func gemm(transposeLeft: Bool, transposeRight: Bool, m: Int, n: Int, k: Int, _ a: [Float], _ b: [Float], into c: inout [Float]) {
+/// dimension `k`. With `groups` > 1, `groups` independent products of consecutive blocks (`m · k` values of `A`,
+/// `k · n` of `B`, `m · n` of `C` each): a grouped convolution's.
+func gemm(transposeLeft: Bool, transposeRight: Bool, m: Int, n: Int, k: Int, groups: Int = 1, _ a: [Float], _ b: [Float],
+          into c: inout [Float]) {
     guard m > 0, n > 0, k > 0 else { return }
     a.withUnsafeBufferPointer { aBuffer in
         b.withUnsafeBufferPointer { bBuffer in
             c.withUnsafeMutableBufferPointer { cBuffer in
                 guard let aBase = aBuffer.baseAddress, let bBase = bBuffer.baseAddress, let cBase = cBuffer.baseAddress else { return }
-                cblas_sgemm(CblasRowMajor, transposeLeft ? CblasTrans : CblasNoTrans, transposeRight ? CblasTrans : CblasNoTrans,
-                            Int32(m), Int32(n), Int32(k), 1, aBase, Int32(transposeLeft ? m : k), bBase, Int32(transposeRight ? k : n),
-                            0, cBase, Int32(n))
+                for group in 0..<groups {
+                    cblas_sgemm(CblasRowMajor, transposeLeft ? CblasTrans : CblasNoTrans, transposeRight ? CblasTrans : CblasNoTrans,
+                                Int32(m), Int32(n), Int32(k), 1, aBase + group * m * k, Int32(transposeLeft ? m : k),
+                                bBase + group * k * n, Int32(transposeRight ? k : n), 0, cBase + group * m * n, Int32(n))
+                }
             }
         }
     }
