@@ -85,6 +85,21 @@ import PulseGraph
         try Self.compareWithGenericPath(graph, batches: [1, 8, 19], threads: [1, 2])
     }
 
+    /// A TCN held as 2-D convolutions over `[C, 1, L]` (ONNX's usual form) runs on the same fast kernels.
+    @Test func heightOneConvolutionsRunByWinograd() throws {
+        var graph = Graph()
+        let x = try graph.append(.input(name: "x"), shape: [4, 1, 64], layer: "input")
+        var y = try Conv2d("a", inputChannels: 4, outputChannels: 16, kernelSize: (1, 3), dilation: (1, 2), padding: (0, 0, 2, 2))(x, in: &graph)
+        y = try graph.append(.relu, [y], layer: "a")
+        y = try Conv2d("b", inputChannels: 16, outputChannels: 16, kernelSize: (1, 5), padding: (0, 0, 2, 2))(y, in: &graph)
+        y = try Conv2d("c", inputChannels: 16, outputChannels: 2, kernelSize: (1, 1))(y, in: &graph)
+        graph.outputs = [y]
+        let program = try Executor(graph: graph, parameters: graph.initialParameters(seed: 3)).inferenceProgram()
+        #expect(program.kernels.filter { $0 is WinogradConvolution }.count == 2)
+        #expect(!program.kernels.contains { $0 is GenericStep })
+        try Self.compareWithGenericPath(graph, batches: [1, 9], threads: [1, 2])
+    }
+
     @Test func graphsWithoutFastKernelsStillRun() throws {
         var graph = Graph()
         let x = try graph.append(.input(name: "x"), shape: [6, 21], layer: "input")

@@ -60,14 +60,18 @@ import PulseGraph
             (Conv2d("c", inputChannels: 3, outputChannels: 4, kernelSize: (3, 2), stride: (2, 1), padding: (1, 1, 0, 1)), [3, 9, 7]),
             (Conv2d("c", inputChannels: 4, outputChannels: 6, kernelSize: (2, 3), dilation: (2, 1), groups: 2), [4, 6, 8]),
             (Dense("c", inputs: 10, outputs: 3), [10]),
+            // 1-D convolutions written as 2-D ones over a height of 1, as ONNX files hold them.
+            (Conv2d("c", inputChannels: 4, outputChannels: 8, kernelSize: (1, 5), dilation: (1, 2), padding: (0, 0, 4, 4)), [4, 1, 30]),
+            (Conv2d("c", inputChannels: 4, outputChannels: 4, kernelSize: (1, 3), stride: (1, 2), groups: 4), [4, 1, 17]),
         ]
         for (number, (layer, shape)) in layers.enumerated() {
             var graph = Graph()
             let x = try graph.append(.input(name: "x"), shape: shape, layer: "in")
             graph.outputs = [try graph.append(.relu, [try layer(x, in: &graph)], layer: "c")]
             try Self.compare(graph, seed: UInt64(40 + number))
-            if shape.count == 2 {
-                // 1-D forms (grouped and depthwise included) run on a fast kernel, not instruction by instruction.
+            if shape.count == 2 || shape.dropLast().last == 1 {
+                // 1-D forms (grouped, depthwise and height-1 2-D included) run on a fast kernel, not instruction by
+                // instruction.
                 let steps = try Executor(graph: graph, parameters: graph.initialParameters(seed: 1)).steps
                 #expect(steps.contains { if case .instructions = $0 { return false } else { return true } }, "form \(number)")
             }

@@ -14,7 +14,7 @@ struct BLASConvolutionStep: InferenceKernel {
     let bias: [Float]?
 
     init?(_ kernel: Kernel, weight: Tensor, bias: Tensor?) {
-        guard case .convolution(let convolution) = kernel.operation, convolution.spatialRank == 1 else { return nil }
+        guard case .convolution(let planned) = kernel.operation, let convolution = planned.alongLastAxis else { return nil }
         self.convolution = convolution
         self.input = kernel.inputs[0]
         self.output = kernel.output

@@ -14,7 +14,7 @@ struct PointwiseStep: InferenceKernel {
     /// The step for `kernel`, or `nil` unless it is a one-tap, one-group, stride-1, unpadded 1-D convolution whose
     /// input is channels-last.
     init?(_ kernel: Kernel, weight: Tensor, bias: Tensor?, layouts: [InstructionID: ActivationLayout]) {
-        guard case .convolution(let convolution) = kernel.operation, convolution.spatialRank == 1, convolution.groups == 1,
+        guard case .convolution(let planned) = kernel.operation, let convolution = planned.alongLastAxis, convolution.groups == 1,
               convolution.kernelSize == [1], convolution.stride == [1], convolution.padBefore == [0], convolution.padAfter == [0],
               layouts[kernel.inputs[0]] == .channelsLast else { return nil }
         self.convolution = convolution

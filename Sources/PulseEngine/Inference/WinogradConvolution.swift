@@ -35,10 +35,11 @@ struct WinogradConvolution: InferenceKernel {
     /// Tiles transformed and multiplied together, so that the transformed values stay in the first-level cache.
     static let blockTiles = 12
 
-    /// The Winograd form of `kernel`, or `nil` when it does not apply (more than one spatial axis or group, a
+    /// The Winograd form of `kernel`, or `nil` when it does not apply (more than one spatial axis of extent above 1,
+    /// more than one group, a
     /// stride, output channels that are not a multiple of 8, or a filter of 1 or more than 7 taps).
     init?(_ kernel: Kernel, weight: Tensor, bias: Tensor?, layouts: [InstructionID: ActivationLayout]) {
-        guard case .convolution(let convolution) = kernel.operation, convolution.spatialRank == 1, convolution.groups == 1,
+        guard case .convolution(let planned) = kernel.operation, let convolution = planned.alongLastAxis, convolution.groups == 1,
               convolution.stride == [1], convolution.outputChannels % 8 == 0,
               let transform = WinogradTransform(taps: convolution.kernelSize[0]), transform.points == 8 else { return nil }
         let (c, o, r) = (convolution.inputChannels, convolution.outputChannels, convolution.kernelSize[0])

@@ -10,16 +10,20 @@ struct DepthwiseConvolution: Sendable {
     let weight: Int
     let bias: Int?
     let residual: Int?
+    /// The output's shape per sample, as the graph gives it.
+    let outputShape: [Int]
 
     /// The fast form of `planned`, or `nil` when it is not a depthwise convolution over one spatial axis.
     init?(_ planned: Kernel) {
-        guard case .convolution(let kernel) = planned.operation, kernel.kind == .depthwise, kernel.spatialRank == 1 else { return nil }
+        guard case .convolution(let convolution) = planned.operation, convolution.kind == .depthwise,
+              let kernel = convolution.alongLastAxis else { return nil }
         self.kernel = kernel
         self.input = planned.inputs[0].index
         self.output = planned.output.index
         self.weight = kernel.weight.index
         self.bias = kernel.bias?.index
         self.residual = kernel.residual?.index
+        self.outputShape = planned.outputShape
     }
 
     /// For tap `k`, the outputs whose input position lies inside `[0, length)`.
@@ -34,7 +38,7 @@ struct DepthwiseConvolution: Sendable {
     /// The output `[batch, channels, count]` for `x` `[batch, channels, length]`.
     func forward(_ x: Value, weight: Tensor, bias: Tensor?, residual: Value?) throws -> Value {
         let (channels, length, count, taps) = (kernel.inputChannels, kernel.inputExtent[0], kernel.outputExtent[0], kernel.kernelSize[0])
-        guard x.shape.count == 3, x.shape[1] == channels, x.shape[2] == length, weight.count == channels * taps else {
+        guard x.shape.count >= 3, x.shape[1] == channels, x.data.count == x.shape[0] * channels * length, weight.count == channels * taps else {
             throw GraphError("depthwise convolution: input \(x.shape) does not fit weights \(weight.shape)")
         }
         let batch = x.shape[0]
@@ -68,7 +72,7 @@ struct DepthwiseConvolution: Sendable {
                 }
             }
         }
-        return Value(data: y, shape: [batch, channels, count], batched: true)
+        return Value(data: y, shape: [batch] + outputShape, batched: true)
     }
 
     /// Gradients of the input, weight, bias and residual from the output's gradient `gradient`, with `g` the

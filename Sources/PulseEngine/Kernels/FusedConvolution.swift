@@ -19,10 +19,13 @@ struct FusedConvolution: Sendable {
     let kernelSize: Int
     let stride: Int
     let dilation: Int
+    /// The output's shape per sample, as the graph gives it.
+    let outputShape: [Int]
 
     /// The fast form of `kernel` of the plan, or `nil` when it is not a dense or grouped 1-D convolution.
     init?(_ planned: Kernel) {
-        guard case .convolution(let kernel) = planned.operation, kernel.spatialRank == 1, kernel.kind != .depthwise else { return nil }
+        guard case .convolution(let convolution) = planned.operation, convolution.kind != .depthwise,
+              let kernel = convolution.alongLastAxis else { return nil }
         self.kernel = kernel
         self.input = planned.inputs[0].index
         self.output = planned.output.index
@@ -35,17 +38,18 @@ struct FusedConvolution: Sendable {
         self.kernelSize = kernel.kernelSize[0]
         self.stride = kernel.stride[0]
         self.dilation = kernel.dilation[0]
+        self.outputShape = planned.outputShape
     }
 
     /// Runs the kernel on `x` of shape `[batch, channels, length]` with weights `[out, channels, kernel]`; returns
     /// the output `[batch, out, count]` and the unfolded input (`[channels · kernel, batch · count]`, one matrix for
     /// the whole batch so that a single large product replaces many small ones) for `backward`.
     func forward(_ x: Value, weight: Tensor, bias: Tensor?, residual: Value?) throws -> (Value, [Float]) {
-        guard x.shape.count == 3, x.shape[1] == kernel.inputChannels, x.shape[2] == kernel.inputExtent[0],
+        guard x.shape.count >= 3, x.shape[1] == kernel.inputChannels, x.data.count == x.shape[0] * kernel.inputChannels * kernel.inputExtent[0],
               weight.count == kernel.weightCount else {
             throw GraphError("fused convolution: input \(x.shape) does not fit weights \(weight.shape)")
         }
-        let (batch, channels, length) = (x.shape[0], x.shape[1], x.shape[2])
+        let (batch, channels, length) = (x.shape[0], kernel.inputChannels, kernel.inputExtent[0])
         let outputs = kernel.outputChannels
         let count = (length + padBefore + padAfter - dilation * (kernelSize - 1) - 1) / stride + 1
         let rows = channels * kernelSize
@@ -100,7 +104,7 @@ struct FusedConvolution: Sendable {
                 }
             }
         }
-        return (Value(data: result, shape: [batch, outputs, count], batched: true), columns)
+        return (Value(data: result, shape: [batch] + outputShape, batched: true), columns)
     }
 
     /// Gradients of the input, the weights, the bias and the residual from the output's gradient `g`
@@ -109,9 +113,9 @@ struct FusedConvolution: Sendable {
     /// was unfolded from, and the residual's gradient is `G` itself (in the output's layout).
     func backward(_ gradient: [Float], output: Value, columns: [Float], weight: Tensor, inputShape: [Int])
         -> (input: [Float], weight: [Float], bias: [Float], residual: [Float]) {
-        let (batch, channels, length) = (inputShape[0], inputShape[1], inputShape[2])
+        let (batch, channels, length) = (inputShape[0], kernel.inputChannels, kernel.inputExtent[0])
         let outputs = kernel.outputChannels
-        let count = output.shape[2]
+        let count = kernel.outputExtent[0]
         let rows = channels * kernelSize
         let columnsPerRow = batch * count
         var g = [Float](repeating: 0, count: outputs * columnsPerRow)

@@ -79,6 +79,25 @@ public struct ConvolutionKernel: Sendable, Equatable {
     /// Values of the weight.
     public var weightCount: Int { outputChannels * channelsPerGroup * kernelSize.reduce(1, *) }
 
+    /// The same convolution over its last spatial axis alone, when every other spatial axis is one position wide
+    /// with a one-tap filter (a 2-D convolution over `[C, 1, L]`, the form ONNX files often give 1-D
+    /// convolutions); `nil` otherwise. The weight, bias, residual and output hold the same values in the same order.
+    public var alongLastAxis: ConvolutionKernel? {
+        guard spatialRank >= 1 else { return nil }
+        let leading = 0..<(spatialRank - 1)
+        guard leading.allSatisfy({ inputExtent[$0] == 1 && kernelSize[$0] == 1 && stride[$0] == 1 && padBefore[$0] == 0 && padAfter[$0] == 0 })
+        else { return nil }
+        var line = self
+        line.inputExtent = [inputExtent[spatialRank - 1]]
+        line.outputExtent = [outputExtent[spatialRank - 1]]
+        line.kernelSize = [kernelSize[spatialRank - 1]]
+        line.stride = [stride[spatialRank - 1]]
+        line.dilation = [dilation[spatialRank - 1]]
+        line.padBefore = [padBefore[spatialRank - 1]]
+        line.padAfter = [padAfter[spatialRank - 1]]
+        return line
+    }
+
     /// Dense, depthwise or pointwise.
     public var kind: KernelKind {
         if groups == 1 && kernelSize.allSatisfy({ $0 == 1 }) && stride.allSatisfy({ $0 == 1 })
