@@ -100,6 +100,23 @@ import PulseGraph
         try Self.compareWithGenericPath(graph, batches: [1, 9], threads: [1, 2])
     }
 
+    /// Pooling (mean and maximum, with zero padding) and dense layers run in the arena, as the generic path does.
+    @Test func poolingAndDenseLayersRunInTheArena() throws {
+        var graph = Graph()
+        let x = try graph.append(.input(name: "x"), shape: [3, 20], layer: "input")
+        var y = try Pool1d("mean", kind: .mean, size: 3, stride: 2)(x, in: &graph)
+        let padded = try graph.append(.pad(axis: 1, before: 1, after: 2), [y], layer: "max")
+        let windows = try graph.append(.window(axis: 1, size: 3, stride: 1, dilation: 2), [padded], layer: "max")
+        y = try graph.append(.reduce(kind: .max, axes: [1]), [windows], layer: "max")
+        y = try graph.append(.reshape(shape: [3 * 8]), [y], layer: "flatten")
+        y = try Dense("dense", inputs: 24, outputs: 5)(y, in: &graph)
+        graph.outputs = [try graph.append(.relu, [y], layer: "dense")]
+        let program = try Executor(graph: graph, parameters: graph.initialParameters(seed: 4)).inferenceProgram()
+        #expect(program.kernels.filter { $0 is PoolingStep }.count == 2 && program.kernels.contains { $0 is DenseStep })
+        #expect(!program.kernels.contains { $0 is GenericStep })
+        try Self.compareWithGenericPath(graph, batches: [1, 11], threads: [1, 2])
+    }
+
     @Test func graphsWithoutFastKernelsStillRun() throws {
         var graph = Graph()
         let x = try graph.append(.input(name: "x"), shape: [6, 21], layer: "input")

@@ -63,11 +63,14 @@ final class InferenceProgram: Sendable {
                 let bias = convolution.bias.flatMap { constants[$0.index] }
                 if let winograd = WinogradConvolution(kernel, weight: weight, bias: bias, layouts: layouts) { return winograd }
                 if let pointwise = PointwiseStep(kernel, weight: weight, bias: bias, layouts: layouts) { return pointwise }
+                if let dense = DenseStep(kernel, weight: weight, bias: bias) { return dense }
                 if let blas = BLASConvolutionStep(kernel, weight: weight, bias: bias) { return blas }
             case .elementwise:
                 return ElementwiseStep(kernel, graph: graph, constants: constantIndices)
             case .constantContraction:
                 if let step = ConstantContractionStep(kernel, graph: graph) { return step }
+            case .pooling:
+                if let step = PoolingStep(kernel) { return step }
             case .reduction:
                 if let step = ReductionStep(kernel, graph: graph) { return step }
             case .dataMove(.reshape):

@@ -1,0 +1,52 @@
+import PulseGraph
+
+/// A window reduced by mean, sum or maximum along one axis of an arena value: `[outer, length, inner] →
+/// [outer, count, inner]`. Padding counts as zeros, as the graph's `pad` makes them (a mean divides by the window's
+/// size, a maximum sees the zeros).
+struct PoolingStep: InferenceKernel {
+    let pooling: PoolingKernel
+    let input: InstructionID
+    let output: InstructionID
+    let outer: Int, length: Int, inner: Int, count: Int
+
+    init?(_ kernel: Kernel) {
+        guard case .pooling(let pooling) = kernel.operation, let input = kernel.inputs.first, let shape = kernel.inputShapes.first,
+              pooling.axis < shape.count else { return nil }
+        self.pooling = pooling
+        self.input = input
+        self.output = kernel.output
+        self.outer = shape[..<pooling.axis].reduce(1, *)
+        self.length = shape[pooling.axis]
+        self.inner = shape[(pooling.axis + 1)...].reduce(1, *)
+        self.count = (length + pooling.padBefore + pooling.padAfter - pooling.dilation * (pooling.size - 1) - 1) / pooling.stride + 1
+    }
+
+    var scratchElements: Int { 0 }
+
+    func run(_ arena: Arena, scratch: UnsafeMutablePointer<Float>) throws {
+        let x = arena.pointer(input)
+        let y = arena.pointer(output)
+        let (size, stride, dilation, padBefore) = (pooling.size, pooling.stride, pooling.dilation, pooling.padBefore)
+        for o in 0..<(arena.batch * outer) {
+            let source = x + o * length * inner
+            let target = y + o * count * inner
+            for t in 0..<count {
+                for i in 0..<inner {
+                    var sum: Float = 0
+                    var largest: Float = 0
+                    for k in 0..<size {
+                        let position = t * stride + k * dilation - padBefore
+                        let value = position >= 0 && position < length ? source[position * inner + i] : 0
+                        if k == 0 || largest < value { largest = value }
+                        sum += value
+                    }
+                    switch pooling.reduction {
+                    case .sum: target[t * inner + i] = sum
+                    case .mean: target[t * inner + i] = sum / Float(size)
+                    case .max: target[t * inner + i] = largest
+                    }
+                }
+            }
+        }
+    }
+}
