@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import pulse
 
 /// `pulse bench` in its inference and operator modes: JSON with the documented keys, and refusals named.
 @Suite struct BenchCLITests {
@@ -39,5 +40,16 @@ import Testing
         let run = try PulseProcess.run(arguments)
         #expect(run.status != 0)
         #expect(run.standardError.contains(named), "\(run.standardError)")
+    }
+}
+
+/// The start-up check of the processor's extensions reads `/proc/cpuinfo`'s flags.
+@Suite struct ProcessorCheckTests {
+    @Test func missingExtensionsAreNamed() {
+        #if arch(x86_64)
+        #expect(ProcessorCheck.missingExtensions(cpuinfo: "processor: 0\nflags\t\t: fpu sse2 avx avx2 fma bmi2\n").isEmpty)
+        #expect(ProcessorCheck.missingExtensions(cpuinfo: "flags\t\t: fpu sse2 avx\n") == ["avx2", "fma"])
+        #expect(ProcessorCheck.missingExtensions(cpuinfo: "no flags here\n").isEmpty)
+        #endif
     }
 }
