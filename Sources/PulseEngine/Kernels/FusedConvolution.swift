@@ -121,27 +121,39 @@ struct FusedConvolution: Sendable {
         var g = [Float](repeating: 0, count: outputs * columnsPerRow)
         var biasGradient = [Float](repeating: 0, count: outputs)
         var residualGradient = [Float](repeating: 0, count: residual == nil ? 0 : batch * outputs * count)
-        let passes: (Float) -> Bool
-        switch activation {
-        case .relu: passes = { $0 > 0 }
-        case .clip(let lower, let upper): passes = { $0 > lower && $0 < upper }
-        case nil: passes = { _ in true }
-        }
         gradient.withUnsafeBufferPointer { source in
             output.data.withUnsafeBufferPointer { y in
-                residualGradient.withUnsafeMutableBufferPointer { dR in
+                g.withUnsafeMutableBufferPointer { gs in
                     for b in 0..<batch {
                         for o in 0..<outputs {
                             let from = (b * outputs + o) * count
                             let to = o * columnsPerRow + b * count
-                            var sum: Float = 0
-                            for t in 0..<count {
-                                let value = passes(y[from + t]) ? source[from + t] : 0
-                                g[to + t] = value
-                                if !dR.isEmpty { dR[from + t] = value }
-                                sum += value
+                            // The activation passes the gradient where its output is positive (ReLU) or strictly
+                            // inside the clip's bounds.
+                            switch activation {
+                            case .relu:
+                                for t in 0..<count { gs[to + t] = y[from + t] > 0 ? source[from + t] : 0 }
+                            case .clip(let lower, let upper):
+                                for t in 0..<count { gs[to + t] = y[from + t] > lower && y[from + t] < upper ? source[from + t] : 0 }
+                            case nil:
+                                for t in 0..<count { gs[to + t] = source[from + t] }
                             }
+                            var sum: Float = 0
+                            for t in 0..<count { sum += gs[to + t] }
                             biasGradient[o] += sum
+                        }
+                    }
+                }
+            }
+        }
+        if residual != nil {
+            // The residual's gradient is G in the output's layout.
+            g.withUnsafeBufferPointer { gs in
+                residualGradient.withUnsafeMutableBufferPointer { dR in
+                    for b in 0..<batch {
+                        for o in 0..<outputs {
+                            let (from, to) = (o * columnsPerRow + b * count, (b * outputs + o) * count)
+                            for t in 0..<count { dR[to + t] = gs[from + t] }
                         }
                     }
                 }
@@ -164,7 +176,11 @@ struct FusedConvolution: Sendable {
                         for b in 0..<batch {
                             let source = row + b * count
                             let destination = (b * channels + c) * length + k * dilation - padBefore
-                            for t in ranges[k] { dX[destination + t * stride] += dCol[source + t] }
+                            if stride == 1 {
+                                for t in ranges[k] { dX[destination + t] += dCol[source + t] }
+                            } else {
+                                for t in ranges[k] { dX[destination + t * stride] += dCol[source + t] }
+                            }
                         }
                     }
                 }
