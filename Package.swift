@@ -20,10 +20,12 @@ let package = Package(
         .library(name: "PulseEngine", targets: ["PulseEngine"]),
         .library(name: "PulseModels", targets: ["PulseModels"]),
         .library(name: "PulseRuntime", targets: ["PulseRuntime"]),
+        .library(name: "PulseONNX", targets: ["PulseONNX"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -45,10 +47,14 @@ let package = Package(
         .target(name: "PulseEngine", dependencies: ["PulseGraph", "CBLAS", "CMalloc"], swiftSettings: engineSettings),
         .target(name: "PulseModels", dependencies: ["PulseGraph", "PulseEngine", "PulseDSP", "PulseSignals"]),
         .target(name: "PulseRuntime", dependencies: ["PulseModels", "PulseDSP", "PulseSignals", "PulseGraph"]),
+        .target(
+            name: "PulseONNX",
+            dependencies: ["PulseGraph", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/README.md"]),
         .executableTarget(
             name: "pulse",
             dependencies: [
-                "PulseSignals", "PulseDSP", "PulseGraph", "PulseEngine", "PulseModels", "PulseRuntime",
+                "PulseSignals", "PulseDSP", "PulseGraph", "PulseEngine", "PulseModels", "PulseRuntime", "PulseONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "PulseTestSupport", dependencies: ["PulseSignals", "PulseGraph"], path: "Tests/PulseTestSupport"),
@@ -58,6 +64,7 @@ let package = Package(
         .testTarget(name: "PulseEngineTests", dependencies: ["PulseEngine", "PulseGraph"]),
         .testTarget(name: "PulseModelsTests", dependencies: ["PulseModels", "PulseEngine", "PulseTestSupport"]),
         .testTarget(name: "PulseRuntimeTests", dependencies: ["PulseRuntime", "PulseDSP", "PulseTestSupport"]),
+        .testTarget(name: "PulseONNXTests", dependencies: ["PulseONNX", "PulseEngine", "PulseGraph", "PulseModels", "PulseSignals", "PulseTestSupport"]),
         .testTarget(name: "PulseCLITests", dependencies: ["pulse", "PulseModels", "PulseGraph", "PulseEngine", "PulseSignals", "PulseTestSupport", "CHDF5"]),
     ]
 )

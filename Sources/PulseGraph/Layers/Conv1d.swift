@@ -16,11 +16,17 @@ public struct Conv1d: Layer, Sendable {
 
     /// The layer's name, which prefixes its parameters.
     public let name: String
+    /// Channels of the input.
     public let inputChannels: Int
+    /// Channels of the output.
     public let outputChannels: Int
+    /// Taps of the filter.
     public let kernelSize: Int
+    /// Positions between taps.
     public let dilation: Int
+    /// Positions between outputs.
     public let stride: Int
+    /// Zeros around the length axis.
     public let padding: Padding
     /// Groups of channels convolved separately; divides both channel counts.
     public let groups: Int

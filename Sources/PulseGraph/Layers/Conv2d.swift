@@ -6,7 +6,9 @@
 public struct Conv2d: Layer, Sendable {
     /// The layer's name, which prefixes its parameters.
     public let name: String
+    /// Channels of the input.
     public let inputChannels: Int
+    /// Channels of the output.
     public let outputChannels: Int
     /// Taps along height and width.
     public let kernelSize: (height: Int, width: Int)

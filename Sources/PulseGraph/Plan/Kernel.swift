@@ -38,7 +38,7 @@ public enum KernelKind: String, Sendable, Codable, CaseIterable {
     case depthwise
     /// A 1 × 1 convolution or a fully connected layer: a matrix product with a weight.
     case pointwise
-    /// A window reduced by its mean or maximum.
+    /// A window reduced by its mean, maximum or sum.
     case pooling
     /// Arithmetic or a function applied value by value (with broadcasting).
     case elementwise
@@ -58,7 +58,7 @@ public enum KernelOperation: Sendable, Equatable {
     /// A convolution with its bias, residual add and activation fused (`ConvolutionKernel.kind` tells whether
     /// it is dense, depthwise or pointwise).
     case convolution(ConvolutionKernel)
-    /// A window reduced by mean or maximum.
+    /// A window reduced by mean, maximum or sum.
     case pooling(PoolingKernel)
     /// One element-wise instruction.
     case elementwise(Primitive)
@@ -102,9 +102,9 @@ public struct ContractionKernel: Sendable, Equatable {
     public var n: Int
 }
 
-/// A window reduced by its mean or maximum: `[channels…, length] → [channels…, count]` along `axis`.
+/// A window reduced by its mean, maximum or sum: `[channels…, length] → [channels…, count]` along `axis`.
 public struct PoolingKernel: Sendable, Equatable {
-    /// Mean or maximum (or sum).
+    /// Mean, maximum or sum.
     public var reduction: Primitive.ReduceKind
     /// The pooled axis of the input.
     public var axis: Int
@@ -114,7 +114,8 @@ public struct PoolingKernel: Sendable, Equatable {
     public var stride: Int
     /// Positions between the entries of a window.
     public var dilation: Int
-    /// Zeros added before and after the axis.
+    /// Zeros added before the axis (they take part in the mean and the maximum).
     public var padBefore: Int
+    /// Zeros added after the axis.
     public var padAfter: Int
 }

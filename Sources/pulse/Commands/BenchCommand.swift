@@ -137,7 +137,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func runInference(batch: Int, modelPath: String) throws {
-        let model = try ModelFile(path: modelPath)
+        let model = try ModelSource.load(modelPath)
         let recordings = try RecordingPaths.expand(paths).map { try Recording(hdf5Path: $0) }
         let benchmark = InferenceBenchmark(model: model, batch: batch, threads: threads, repeats: repeats, seconds: seconds, generic: generic)
         let progress = Progress(total: repeats, label: "bench")

@@ -5,8 +5,8 @@ import PulseSignals
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Convert recordings from other formats into pulse's HDF5 layout.",
-        subcommands: [SPC2015.self, CSV.self])
+        abstract: "Convert recordings (SPC 2015, CSV) or models (ONNX) from other formats into pulse's HDF5 files.",
+        subcommands: [SPC2015.self, CSV.self, ImportONNXCommand.self])
 
     /// `--out` and `--force`, shared by the importers.
     struct Destination: ParsableArguments {

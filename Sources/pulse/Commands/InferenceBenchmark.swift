@@ -7,31 +7,43 @@ import PulseSignals
 /// Inference alone on a fixed batch: windows per second over repeated timed runs, for one batch size and thread
 /// count, through the fast kernels or (for comparison) the generic path.
 struct InferenceBenchmark {
-    let model: ModelFile
+    let model: ModelSource
     let batch: Int
     let threads: Int
     let repeats: Int
     let seconds: Double
     let generic: Bool
 
-    /// Windows of real recordings where given (repeated to fill the batch), else deterministic synthetic ones.
+    /// The model's one input: its name and shape.
+    /// - Throws: `CommandError` for a model with several inputs.
+    func input() throws -> (name: String, shape: [Int]) {
+        guard model.graph.inputs.count == 1, let input = model.graph.inputs.first else {
+            throw CommandError("the model has \(model.graph.inputs.count) inputs; bench times models with one")
+        }
+        return input
+    }
+
+    /// Windows of real recordings where given and the model carries an input spec (repeated to fill the batch),
+    /// else deterministic synthetic ones.
     func inputs(from recordings: [Recording]) throws -> Tensor {
-        let pipeline = InputPipeline(input: model.input)
+        let shape = try input().shape
         var windows: [[Float]] = []
-        for recording in recordings where windows.count < batch { windows += try pipeline.windows(recording, layout: .standard).inputs }
-        let width = model.input.shape.reduce(1, *)
+        if let spec = model.input {
+            let pipeline = InputPipeline(input: spec)
+            for recording in recordings where windows.count < batch { windows += try pipeline.windows(recording, layout: .standard).inputs }
+        }
         if windows.isEmpty {
             var generator = SeededGenerator(seed: 1)
-            windows = [(0..<width).map { _ in Float.random(in: -1...1, using: &generator) }]
+            windows = [(0..<shape.reduce(1, *)).map { _ in Float.random(in: -1...1, using: &generator) }]
         }
         let rows = (0..<batch).map { windows[$0 % windows.count] }
-        return Tensor(shape: [batch] + model.input.shape, scalars: rows.flatMap { $0 })
+        return Tensor(shape: [batch] + shape, scalars: rows.flatMap { $0 })
     }
 
     /// Runs the measurement; `progress` is told after each repeat.
     func run(input: Tensor, progress: (Int) -> Void) throws -> [String: Any] {
         let executor = try Executor(graph: model.graph, parameters: model.parameters, fusing: !generic)
-        let inputs = [ModelFile.inputName: input]
+        let inputs = [try self.input().name: input]
         _ = try executor.infer(inputs, threads: threads)
         var rates: [Double] = []
         var cpuRates: [Double] = []
