@@ -1,13 +1,18 @@
 import CBLAS
 import PulseGraph
 
-/// A fully connected layer (a convolution with no spatial axis) for the whole tile as one `cblas_sgemm`:
-/// `Y[sample, o] = Σ_c X[sample, c] · W[o, c]`, then bias, residual and activation in one pass.
+/// A fully connected layer (a convolution with no spatial axis) for the whole tile:
+/// `Y[sample, o] = Σ_c X[sample, c] · W[o, c]`, then bias, residual and activation in one pass. With a multiple of 8
+/// outputs the weight is kept transposed (`[c, o]`) and multiplied by the SIMD micro-kernel, which streams it once
+/// per group of samples; BLAS would copy (pack) the whole weight on every call, which costs more than the product
+/// for a few samples.
 struct DenseStep: InferenceKernel {
     let convolution: ConvolutionKernel
     let input: InstructionID
     let output: InstructionID
     let weight: [Float]
+    /// `weight` as `[c, o]`, when the outputs are a multiple of 8.
+    let transposedWeight: [Float]?
     let bias: [Float]?
 
     init?(_ kernel: Kernel, weight: Tensor, bias: Tensor?) {
@@ -17,6 +22,16 @@ struct DenseStep: InferenceKernel {
         self.output = kernel.output
         self.weight = weight.scalars
         self.bias = bias?.scalars
+        let (c, o) = (convolution.inputChannels, convolution.outputChannels)
+        if o % 8 == 0 {
+            var transposed = [Float](repeating: 0, count: c * o)
+            for oi in 0..<o {
+                for ci in 0..<c { transposed[ci * o + oi] = weight.scalars[oi * c + ci] }
+            }
+            self.transposedWeight = transposed
+        } else {
+            self.transposedWeight = nil
+        }
     }
 
     var scratchElements: Int { 0 }
@@ -24,9 +39,22 @@ struct DenseStep: InferenceKernel {
     func run(_ arena: Arena, scratch: UnsafeMutablePointer<Float>) throws {
         let (c, o) = (convolution.inputChannels, convolution.outputChannels)
         let y = arena.pointer(output)
-        weight.withUnsafeBufferPointer { w in
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(arena.batch), Int32(o), Int32(c), 1,
-                        arena.pointer(input), Int32(c), w.baseAddress, Int32(c), 0, y, Int32(o))
+        if arena.batch == 1 && c % 8 == 0 {
+            // One sample: dot products along the weight's rows, which streams it in order.
+            weight.withUnsafeBufferPointer { w in
+                guard let base = w.baseAddress else { return }
+                Self.multiplyVector(UnsafePointer(arena.pointer(input)), by: base, rows: o, columns: c, into: y)
+            }
+        } else if let transposedWeight {
+            transposedWeight.withUnsafeBufferPointer { w in
+                guard let base = w.baseAddress else { return }
+                multiplySmall(rows: arena.batch, depth: c, columns: o, arena.pointer(input), aStride: c, base, into: y)
+            }
+        } else {
+            weight.withUnsafeBufferPointer { w in
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(arena.batch), Int32(o), Int32(c), 1,
+                            arena.pointer(input), Int32(c), w.baseAddress, Int32(c), 0, y, Int32(o))
+            }
         }
         let residual = convolution.residual.map(arena.pointer)
         for sample in 0..<arena.batch {
@@ -35,6 +63,42 @@ struct DenseStep: InferenceKernel {
                 if let residual { value += residual[sample * o + oi] }
                 y[sample * o + oi] = convolution.activation.map { $0(value) } ?? value
             }
+        }
+    }
+
+    /// `y = W x` for `W` of `rows × columns` (row-major, `columns` a multiple of 8), four rows at a time so that each
+    /// load of `x` serves four rows.
+    private static func multiplyVector(_ x: UnsafePointer<Float>, by w: UnsafePointer<Float>, rows: Int, columns: Int,
+                                       into y: UnsafeMutablePointer<Float>) {
+        var row = 0
+        while row + 4 <= rows {
+            let (w0, w1, w2, w3) = (w + row * columns, w + (row + 1) * columns, w + (row + 2) * columns, w + (row + 3) * columns)
+            var (a0, a1, a2, a3) = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+            var column = 0
+            while column < columns {
+                let v = x.vector(column)
+                a0.addProduct(v, w0.vector(column))
+                a1.addProduct(v, w1.vector(column))
+                a2.addProduct(v, w2.vector(column))
+                a3.addProduct(v, w3.vector(column))
+                column += 8
+            }
+            y[row] = a0.sum()
+            y[row + 1] = a1.sum()
+            y[row + 2] = a2.sum()
+            y[row + 3] = a3.sum()
+            row += 4
+        }
+        while row < rows {
+            let wr = w + row * columns
+            var a = SIMD8<Float>()
+            var column = 0
+            while column < columns {
+                a.addProduct(x.vector(column), wr.vector(column))
+                column += 8
+            }
+            y[row] = a.sum()
+            row += 1
         }
     }
 }

@@ -27,6 +27,29 @@ struct PoolingStep: InferenceKernel {
         let x = arena.pointer(input)
         let y = arena.pointer(output)
         let (size, stride, dilation, padBefore) = (pooling.size, pooling.stride, pooling.dilation, pooling.padBefore)
+        if inner == 1 && padBefore == 0 && pooling.padAfter == 0 {
+            // Windows along contiguous values, all inside: no bounds to check.
+            for o in 0..<(arena.batch * outer) {
+                let source = x + o * length
+                let target = y + o * count
+                for t in 0..<count {
+                    let window = source + t * stride
+                    var sum: Float = 0
+                    var largest = window[0]
+                    for k in 0..<size {
+                        let value = window[k * dilation]
+                        if largest < value { largest = value }
+                        sum += value
+                    }
+                    switch pooling.reduction {
+                    case .sum: target[t] = sum
+                    case .mean: target[t] = sum / Float(size)
+                    case .max: target[t] = largest
+                    }
+                }
+            }
+            return
+        }
         for o in 0..<(arena.batch * outer) {
             let source = x + o * length * inner
             let target = y + o * count * inner
