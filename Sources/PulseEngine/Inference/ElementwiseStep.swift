@@ -56,17 +56,18 @@ struct ElementwiseStep: InferenceKernel {
             return
         }
         switch primitive {
-        case .add: binary(pointers[0], pointers[1], y, shape: shape, +)
-        case .sub: binary(pointers[0], pointers[1], y, shape: shape, -)
-        case .mul: binary(pointers[0], pointers[1], y, shape: shape, *)
-        case .div: binary(pointers[0], pointers[1], y, shape: shape, /)
+        case .add: binary(pointers[0], pointers[1], y, shape: shape, Addition.self)
+        case .sub: binary(pointers[0], pointers[1], y, shape: shape, Subtraction.self)
+        case .mul: binary(pointers[0], pointers[1], y, shape: shape, Multiplication.self)
+        case .div: binary(pointers[0], pointers[1], y, shape: shape, Division.self)
         default: throw GraphError("\(primitive) is not a two-operand element-wise instruction")
         }
     }
 
-    @inline(__always)
-    private func binary(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, shape: [Int],
-                        _ f: (Float, Float) -> Float) {
+    /// The loops, specialised per operation (a closure would be a call per value).
+    private func binary<Operation: BinaryOperation>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                                                    shape: [Int], _: Operation.Type) {
+        let f = Operation.apply
         let (sa, sb) = (strides[0], strides[1])
         let last = shape.count - 1
         let inner = shape[last]
@@ -103,4 +104,25 @@ struct ElementwiseStep: InferenceKernel {
             }
         }
     }
+}
+
+/// An element-wise operation of two values, as a type so that loops over it are specialised.
+protocol BinaryOperation {
+    static func apply(_ a: Float, _ b: Float) -> Float
+}
+
+private enum Addition: BinaryOperation {
+    @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a + b }
+}
+
+private enum Subtraction: BinaryOperation {
+    @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a - b }
+}
+
+private enum Multiplication: BinaryOperation {
+    @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * b }
+}
+
+private enum Division: BinaryOperation {
+    @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a / b }
 }

@@ -68,7 +68,9 @@ final class InferenceProgram: Sendable {
             case .elementwise:
                 return ElementwiseStep(kernel, graph: graph, constants: constantIndices)
             case .constantContraction:
-                if let step = ConstantContractionStep(kernel, graph: graph) { return step }
+                if let step = ConstantContractionStep(kernel, graph: graph), let values = constants[step.constant.index] {
+                    return step.prepared(with: values)
+                }
             case .pooling:
                 if let step = PoolingStep(kernel) { return step }
             case .reduction:
