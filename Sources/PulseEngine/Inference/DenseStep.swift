@@ -45,6 +45,12 @@ struct DenseStep: InferenceKernel {
                 guard let base = w.baseAddress else { return }
                 Self.multiplyVector(UnsafePointer(arena.pointer(input)), by: base, rows: o, columns: c, into: y)
             }
+        } else if arena.batch == 8, let transposedWeight {
+            // A full tile: eight samples against eight outputs at a time, so that the weight is read once.
+            transposedWeight.withUnsafeBufferPointer { w in
+                guard let base = w.baseAddress else { return }
+                Self.multiplyEight(UnsafePointer(arena.pointer(input)), by: base, depth: c, columns: o, into: y)
+            }
         } else if let transposedWeight {
             transposedWeight.withUnsafeBufferPointer { w in
                 guard let base = w.baseAddress else { return }
@@ -99,6 +105,36 @@ struct DenseStep: InferenceKernel {
             }
             y[row] = a.sum()
             row += 1
+        }
+    }
+
+    /// `Y = X W` for eight rows of `X` (`8 × depth`) and `W` of `depth × columns` (`columns` a multiple of 8): eight
+    /// accumulators per column block, so that `W` streams through once.
+    private static func multiplyEight(_ x: UnsafePointer<Float>, by w: UnsafePointer<Float>, depth: Int, columns: Int,
+                                      into y: UnsafeMutablePointer<Float>) {
+        let (x0, x1, x2, x3) = (x, x + depth, x + 2 * depth, x + 3 * depth)
+        let (x4, x5, x6, x7) = (x + 4 * depth, x + 5 * depth, x + 6 * depth, x + 7 * depth)
+        var column = 0
+        while column < columns {
+            var (a0, a1, a2, a3) = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+            var (a4, a5, a6, a7) = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+            var row = w + column
+            for k in 0..<depth {
+                let b = row.vector(0)
+                a0.addProduct(SIMD8(repeating: x0[k]), b)
+                a1.addProduct(SIMD8(repeating: x1[k]), b)
+                a2.addProduct(SIMD8(repeating: x2[k]), b)
+                a3.addProduct(SIMD8(repeating: x3[k]), b)
+                a4.addProduct(SIMD8(repeating: x4[k]), b)
+                a5.addProduct(SIMD8(repeating: x5[k]), b)
+                a6.addProduct(SIMD8(repeating: x6[k]), b)
+                a7.addProduct(SIMD8(repeating: x7[k]), b)
+                row += columns
+            }
+            let out = y + column
+            out.store(a0, at: 0); out.store(a1, at: columns); out.store(a2, at: 2 * columns); out.store(a3, at: 3 * columns)
+            out.store(a4, at: 4 * columns); out.store(a5, at: 5 * columns); out.store(a6, at: 6 * columns); out.store(a7, at: 7 * columns)
+            column += 8
         }
     }
 }
