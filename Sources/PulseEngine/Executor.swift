@@ -67,10 +67,14 @@ public struct Executor: Sendable {
     /// more than the arithmetic (measured: 40 % of training time).
     private static let reusedHeap: Void = pulse_keep_freed_memory()
 
-    /// OpenBLAS runs on one thread: the executor's matrices are small, where OpenBLAS's own threads spend their
-    /// time yielding to each other (measured: 40 % of training time in the scheduler), and the executor spreads
-    /// batches over threads itself.
-    private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
+    /// OpenBLAS runs on one thread, and its idle worker threads are stopped: the executor's matrices are small,
+    /// where OpenBLAS's own threads spend their time yielding to each other (measured: 40 % of training time in the
+    /// scheduler), the idle ones kept polling the scheduler on the second core (a batch-1 inference split over
+    /// two threads ran at 0.6× one thread's speed), and the executor spreads work over threads itself.
+    private static let singleThreadedBLAS: Void = {
+        openblas_set_num_threads(1)
+        _ = blas_thread_shutdown_()
+    }()
 
     /// The values of the graph's outputs for `inputs` (each of shape `[batch] + input shape`).
     public func run(_ inputs: [String: Tensor]) throws -> [Tensor] {

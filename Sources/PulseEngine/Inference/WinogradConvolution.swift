@@ -35,9 +35,6 @@ struct WinogradConvolution: InferenceKernel {
     /// Tiles transformed and multiplied together, so that the transformed values stay in the first-level cache.
     static let blockTiles = 12
 
-    /// The fewest tiles worth handing to another thread.
-    static let minimumTilesPerPart = 8
-
     /// The Winograd form of `kernel`, or `nil` when it does not apply (more than one spatial axis of extent above 1,
     /// more than one group, a
     /// stride, output channels that are not a multiple of 8, or a filter of 1 or more than 7 taps).
@@ -91,22 +88,18 @@ struct WinogradConvolution: InferenceKernel {
     /// (partial) tile reaches.
     var paddedLength: Int { max(padBefore + length, (tiles.map(\.start).max() ?? 0) + 7 * dilation + 1) }
 
-    /// Transformed inputs and products of one block of tiles: one such stretch of scratch per part.
-    private var blockElements: Int { 8 * Self.blockTiles * (paddedChannels + outputChannels) }
-
-    var scratchElements: Int { paddedLength * paddedChannels + count * outputChannels + WorkerTeam.shared.maximumParts * blockElements }
+    var scratchElements: Int { paddedLength * paddedChannels + count * outputChannels + 8 * Self.blockTiles * (paddedChannels + outputChannels) }
 
     func run(_ arena: Arena, scratch: UnsafeMutablePointer<Float>) throws {
         let (c, c8, o, l, t) = (channels, paddedChannels, outputChannels, length, count)
         let padded = scratch
         let paddedLength = paddedLength
         let staged = scratch + paddedLength * c8
-        let blocks = scratch + paddedLength * c8 + t * o
-        let blockElements = blockElements
+        let v = staged + t * o
+        let m = v + 8 * Self.blockTiles * c8
         let inputBase = arena.pointer(input)
         let outputBase = arena.pointer(output)
         let residualBase = residual.map(arena.pointer)
-        let parts = max(1, min(arena.parts, tiles.count / Self.minimumTilesPerPart))
         filter.withUnsafeBufferPointer { filterBuffer in
             bias.withUnsafeBufferPointer { biasBuffer in
                 guard let u = filterBuffer.baseAddress, let biasValues = biasBuffer.baseAddress else { return }
@@ -128,28 +121,16 @@ struct WinogradConvolution: InferenceKernel {
                     let y = outputBase + sample * o * t
                     // Channels-last results go straight to the output, channels-first ones to scratch first.
                     let target = outputLayout == .channelsLast ? y : staged
-                    // Each part takes a contiguous share of the tiles, in blocks, with its own stretch of scratch;
-                    // the tiles write disjoint outputs.
-                    let runBlocks = { (part: Int) in
-                        let v = blocks + part * blockElements
-                        let m = v + 8 * Self.blockTiles * c8
-                        let end = (part + 1) * self.tiles.count / parts
-                        var first = part * self.tiles.count / parts
-                        while first < end {
-                            let size = min(Self.blockTiles, end - first)
-                            self.transformInputs(x, tiles: first..<(first + size), into: v)
-                            for xi in 0..<8 {
-                                multiplySmall(rows: size, depth: c8, columns: o, v + xi * Self.blockTiles * c8, aStride: c8,
-                                              u + xi * c8 * o, into: m + xi * Self.blockTiles * o)
-                            }
-                            self.transformOutputs(m, tiles: first..<(first + size), bias: biasValues, into: target)
-                            first += size
+                    var first = 0
+                    while first < tiles.count {
+                        let block = min(Self.blockTiles, tiles.count - first)
+                        transformInputs(x, tiles: first..<(first + block), into: v)
+                        for xi in 0..<8 {
+                            multiplySmall(rows: block, depth: c8, columns: o, v + xi * Self.blockTiles * c8, aStride: c8,
+                                          u + xi * c8 * o, into: m + xi * Self.blockTiles * o)
                         }
-                    }
-                    if parts > 1 {
-                        WorkerTeam.shared.run(parts: parts, runBlocks)
-                    } else {
-                        runBlocks(0)
+                        transformOutputs(m, tiles: first..<(first + block), bias: biasValues, into: target)
+                        first += block
                     }
                     finish(target, residual: residualBase.map { $0 + sample * o * t }, into: y)
                 }
