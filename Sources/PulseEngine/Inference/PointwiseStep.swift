@@ -36,16 +36,7 @@ struct PointwiseStep: InferenceKernel {
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(o), Int32(t), Int32(c), 1,
                             w.baseAddress, Int32(c), x, Int32(c), 0, y, Int32(t))
             }
-            let skip = residual.map { $0 + sample * o * t }
-            for oi in 0..<o {
-                let shift = bias?[oi] ?? 0
-                let row = y + oi * t
-                for position in 0..<t {
-                    var value = row[position] + shift
-                    if let skip { value += skip[oi * t + position] }
-                    row[position] = convolution.activation.map { $0(value) } ?? value
-                }
-            }
+            convolution.finishChannelsFirst(y, count: t, bias: bias, residual: residual.map { $0 + sample * o * t })
         }
     }
 }
