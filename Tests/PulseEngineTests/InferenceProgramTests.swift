@@ -145,23 +145,3 @@ import PulseGraph
         for (a, e) in zip(after.scalars, expected.scalars) { #expect(abs(a - e) <= 1e-4 * max(1, abs(e))) }
     }
 }
-
-/// The worker team runs every part of every call exactly once, whatever the part counts, and returns only when
-/// all are done.
-@Suite struct WorkerTeamTests {
-    @Test func everyPartRunsOnceAndBeforeTheCallReturns() {
-        let team = WorkerTeam.shared
-        for call in 0..<2_000 {
-            let parts = 2 + call % 7
-            let counts = UnsafeMutablePointer<Int>.allocate(capacity: parts)
-            counts.initialize(repeating: 0, count: parts)
-            team.run(parts: parts) { part in
-                // Some parts take longer, so that claims interleave.
-                if part % 3 == 0 { for _ in 0..<(call % 50) { counts[part] += 0 } }
-                counts[part] += 1
-            }
-            #expect((0..<parts).allSatisfy { counts[$0] == 1 }, "call \(call)")
-            counts.deallocate()
-        }
-    }
-}

@@ -10,8 +10,6 @@ struct Arena {
     let memory: MemoryPlan
     /// Parameters and folded constants, by instruction.
     let constants: [Int: UnsafePointer<Float>]
-    /// Parts a kernel may split one window's work into over `WorkerTeam.shared` (1: run on the calling thread).
-    let parts: Int
 
     /// The first value of activation `value` (all `batch` samples, one after the other).
     func pointer(_ value: InstructionID) -> UnsafeMutablePointer<Float> {

@@ -111,15 +111,11 @@ final class InferenceProgram: Sendable {
     }
 
     /// The graph's outputs for a batch of inputs (each `[batch] + input shape`), on `threads` threads.
-    ///
-    /// Tiles are spread over the threads; when there are fewer tiles than threads (a batch of one window), the
-    /// tiles run one after the other and each convolution splits its work over `threads` parts instead.
     func run(_ inputs: [String: Tensor], batch: Int, threads: Int) throws -> [Tensor] {
         let tiles = (batch + Self.tileSamples - 1) / Self.tileSamples
         let parts = max(1, min(threads, tiles))
-        let withinWindow = tiles < threads ? min(threads, WorkerTeam.shared.maximumParts) : 1
         let pieces = try concurrentParts(count: tiles, parts: parts) { range in
-            try self.runTiles(range, inputs: inputs, batch: batch, parts: withinWindow)
+            try self.runTiles(range, inputs: inputs, batch: batch)
         }
         return plan.outputs.enumerated().map { position, output in
             let shape = plan.graph.instructions[output.index].shape
@@ -128,7 +124,7 @@ final class InferenceProgram: Sendable {
     }
 
     /// Runs tiles `range` of the batch in one arena; returns each output's values for those samples.
-    private func runTiles(_ range: Range<Int>, inputs: [String: Tensor], batch: Int, parts: Int) throws -> [[Float]] {
+    private func runTiles(_ range: Range<Int>, inputs: [String: Tensor], batch: Int) throws -> [[Float]] {
         let tile = Self.tileSamples
         let arenaCount = memory.arenaElementsPerSample * tile
         var storage = pool.withLock { $0.popLast() } ?? []
@@ -149,7 +145,7 @@ final class InferenceProgram: Sendable {
                 for tileIndex in range {
                     let first = tileIndex * tile
                     let samples = min(tile, batch - first)
-                    let arena = Arena(base: base, batch: samples, memory: memory, constants: constantPointers, parts: parts)
+                    let arena = Arena(base: base, batch: samples, memory: memory, constants: constantPointers)
                     for (id, name) in zip(inputIDs, inputNames) {
                         guard let tensor = inputs[name] else { throw GraphError("input \(name) is missing") }
                         let width = tensor.count / max(batch, 1)

@@ -29,31 +29,11 @@ struct WinogradConvolution: InferenceKernel {
     let filter: [Float]
     let bias: [Float]
     let activation: ConvolutionKernel.Activation?
-    /// The tiles, in phase order.
-    let tiles: [Tile]
-    /// What the per-tile loops need, free of reference-counted storage, so that threads sharing a call touch no
-    /// common reference count.
-    let geometry: Geometry
-
-    /// A tile: its first output position and how many of its `m` outputs exist.
-    struct Tile {
-        var start: Int
-        var valid: Int
-    }
-
-    /// The sizes the per-tile loops read.
-    struct Geometry {
-        var paddedChannels: Int
-        var outputChannels: Int
-        var dilation: Int
-        var outputsPerTile: Int
-    }
+    /// The tiles: first output position and how many of its `m` outputs exist.
+    let tiles: [(start: Int, valid: Int)]
 
     /// Tiles transformed and multiplied together, so that the transformed values stay in the first-level cache.
     static let blockTiles = 12
-
-    /// The fewest tiles worth handing to another thread.
-    static let minimumTilesPerPart = 8
 
     /// The Winograd form of `kernel`, or `nil` when it does not apply (more than one spatial axis of extent above 1,
     /// more than one group, a
@@ -92,89 +72,67 @@ struct WinogradConvolution: InferenceKernel {
         self.filter = filter
         self.bias = bias?.scalars ?? [Float](repeating: 0, count: o)
         self.activation = convolution.activation
-        var tiles: [Tile] = []
+        var tiles: [(Int, Int)] = []
         for phase in 0..<min(dilation, count) {
             var start = phase
             while start < count {
                 let valid = min(transform.outputs, (count - 1 - start) / dilation + 1)
-                tiles.append(Tile(start: start, valid: valid))
+                tiles.append((start, valid))
                 start += transform.outputs * dilation
             }
         }
         self.tiles = tiles
-        self.geometry = Geometry(paddedChannels: c8, outputChannels: o, dilation: dilation, outputsPerTile: transform.outputs)
     }
 
     /// Positions of the zero-padded input the tiles read: the padding, and beyond the end as far as the last
     /// (partial) tile reaches.
     var paddedLength: Int { max(padBefore + length, (tiles.map(\.start).max() ?? 0) + 7 * dilation + 1) }
 
-    /// Transformed inputs and products of one block of tiles: one such stretch of scratch per part.
-    private var blockElements: Int { 8 * Self.blockTiles * (paddedChannels + outputChannels) }
-
-    var scratchElements: Int { paddedLength * paddedChannels + count * outputChannels + WorkerTeam.shared.maximumParts * blockElements }
+    var scratchElements: Int { paddedLength * paddedChannels + count * outputChannels + 8 * Self.blockTiles * (paddedChannels + outputChannels) }
 
     func run(_ arena: Arena, scratch: UnsafeMutablePointer<Float>) throws {
         let (c, c8, o, l, t) = (channels, paddedChannels, outputChannels, length, count)
         let padded = scratch
         let paddedLength = paddedLength
         let staged = scratch + paddedLength * c8
-        let blocks = scratch + paddedLength * c8 + t * o
-        let blockElements = blockElements
+        let v = staged + t * o
+        let m = v + 8 * Self.blockTiles * c8
         let inputBase = arena.pointer(input)
         let outputBase = arena.pointer(output)
         let residualBase = residual.map(arena.pointer)
-        let parts = max(1, min(arena.parts, tiles.count / Self.minimumTilesPerPart))
-        let geometry = geometry
-        let tileCount = tiles.count
         filter.withUnsafeBufferPointer { filterBuffer in
             bias.withUnsafeBufferPointer { biasBuffer in
-                tiles.withUnsafeBufferPointer { tileBuffer in
-                    guard let u = filterBuffer.baseAddress, let biasValues = biasBuffer.baseAddress,
-                          let tileList = tileBuffer.baseAddress else { return }
-                    for sample in 0..<arena.batch {
-                        let source = inputBase + sample * c * l
-                        if inputLayout == .channelsFirst {
-                            if c < c8 { padded.initialize(repeating: 0, count: paddedLength * c8) }
-                            for ci in 0..<c {
-                                for position in 0..<l { padded[(padBefore + position) * c8 + ci] = source[ci * l + position] }
-                            }
-                        } else {
-                            (padded + padBefore * c).update(from: source, count: l * c)
+                guard let u = filterBuffer.baseAddress, let biasValues = biasBuffer.baseAddress else { return }
+                for sample in 0..<arena.batch {
+                    let source = inputBase + sample * c * l
+                    if inputLayout == .channelsFirst {
+                        if c < c8 { padded.initialize(repeating: 0, count: paddedLength * c8) }
+                        for ci in 0..<c {
+                            for position in 0..<l { padded[(padBefore + position) * c8 + ci] = source[ci * l + position] }
                         }
-                        if c == c8 {
-                            padded.initialize(repeating: 0, count: padBefore * c8)
-                            (padded + (padBefore + l) * c8).initialize(repeating: 0, count: (paddedLength - padBefore - l) * c8)
-                        }
-                        let x = UnsafePointer(padded)
-                        let y = outputBase + sample * o * t
-                        // Channels-last results go straight to the output, channels-first ones to scratch first.
-                        let target = outputLayout == .channelsLast ? y : staged
-                        // Each part takes a contiguous share of the tiles, in blocks, with its own stretch of scratch;
-                        // the tiles write disjoint outputs. The closure captures pointers and sizes only.
-                        let runBlocks = { (part: Int) in
-                            let v = blocks + part * blockElements
-                            let m = v + 8 * Self.blockTiles * c8
-                            let end = (part + 1) * tileCount / parts
-                            var first = part * tileCount / parts
-                            while first < end {
-                                let size = min(Self.blockTiles, end - first)
-                                Self.transformInputs(x, tiles: tileList, first..<(first + size), geometry, into: v)
-                                for xi in 0..<8 {
-                                    multiplySmall(rows: size, depth: c8, columns: o, v + xi * Self.blockTiles * c8, aStride: c8,
-                                                  u + xi * c8 * o, into: m + xi * Self.blockTiles * o)
-                                }
-                                Self.transformOutputs(m, tiles: tileList, first..<(first + size), geometry, bias: biasValues, into: target)
-                                first += size
-                            }
-                        }
-                        if parts > 1 {
-                            WorkerTeam.shared.run(parts: parts, runBlocks)
-                        } else {
-                            runBlocks(0)
-                        }
-                        finish(target, residual: residualBase.map { $0 + sample * o * t }, into: y)
+                    } else {
+                        (padded + padBefore * c).update(from: source, count: l * c)
                     }
+                    if c == c8 {
+                        padded.initialize(repeating: 0, count: padBefore * c8)
+                        (padded + (padBefore + l) * c8).initialize(repeating: 0, count: (paddedLength - padBefore - l) * c8)
+                    }
+                    let x = UnsafePointer(padded)
+                    let y = outputBase + sample * o * t
+                    // Channels-last results go straight to the output, channels-first ones to scratch first.
+                    let target = outputLayout == .channelsLast ? y : staged
+                    var first = 0
+                    while first < tiles.count {
+                        let block = min(Self.blockTiles, tiles.count - first)
+                        transformInputs(x, tiles: first..<(first + block), into: v)
+                        for xi in 0..<8 {
+                            multiplySmall(rows: block, depth: c8, columns: o, v + xi * Self.blockTiles * c8, aStride: c8,
+                                          u + xi * c8 * o, into: m + xi * Self.blockTiles * o)
+                        }
+                        transformOutputs(m, tiles: first..<(first + block), bias: biasValues, into: target)
+                        first += block
+                    }
+                    finish(target, residual: residualBase.map { $0 + sample * o * t }, into: y)
                 }
             }
         }
@@ -182,10 +140,9 @@ struct WinogradConvolution: InferenceKernel {
 
     /// `V[ξ][tile][c] = Σ_j Bᵀ[ξ][j] x[start + j · d][c]` over the padded channels-last input.
     @inline(__always)
-    private static func transformInputs(_ x: UnsafePointer<Float>, tiles: UnsafePointer<Tile>, _ range: Range<Int>, _ geometry: Geometry,
-                                        into v: UnsafeMutablePointer<Float>) {
-        let c = geometry.paddedChannels
-        let step = geometry.dilation * c
+    private func transformInputs(_ x: UnsafePointer<Float>, tiles range: Range<Int>, into v: UnsafeMutablePointer<Float>) {
+        let c = paddedChannels
+        let step = dilation * c
         let row = Self.blockTiles * c
         for (slot, index) in range.enumerated() {
             let first = x + tiles[index].start * c
@@ -205,11 +162,11 @@ struct WinogradConvolution: InferenceKernel {
 
     /// `y[start + i·d][o] = Σ_ξ Aᵀ[i][ξ] M[ξ][tile][o] + bias[o]` (channels-last) for the tile's valid outputs.
     @inline(__always)
-    private static func transformOutputs(_ m: UnsafeMutablePointer<Float>, tiles: UnsafePointer<Tile>, _ range: Range<Int>,
-                                         _ geometry: Geometry, bias: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
-        let o = geometry.outputChannels
+    private func transformOutputs(_ m: UnsafeMutablePointer<Float>, tiles range: Range<Int>, bias: UnsafePointer<Float>,
+                                  into y: UnsafeMutablePointer<Float>) {
+        let o = outputChannels
         let stride = Self.blockTiles * o
-        let step = geometry.dilation * o
+        let step = dilation * o
         for (slot, index) in range.enumerated() {
             let tile = tiles[index]
             let row = y + tile.start * o
@@ -221,15 +178,14 @@ struct WinogradConvolution: InferenceKernel {
                 let shift = bias.vector(channel)
                 let (s1, s2, s3) = (m1 + m2, m3 + m4, m5 + m6)
                 let (d1, d2, d3) = (m1 - m2, m3 - m4, m5 - m6)
-                if geometry.outputsPerTile == 4 && tile.valid == 4 {
+                if transform.outputs == 4 && tile.valid == 4 {
                     row.store(shift + m0 + s1 + s2 + s3, at: channel)
                     row.store(shift + d1 + 2 * d2 + 0.5 * d3, at: step + channel)
                     row.store(shift + s1 + 4 * s2 + 0.25 * s3, at: 2 * step + channel)
                     row.store(shift + d1 + 8 * d2 + 0.125 * d3 + m7, at: 3 * step + channel)
                 } else {
                     for i in 0..<tile.valid {
-                        let value = WinogradTransform.transformOutput(row: i, outputs: geometry.outputsPerTile, m0: m0, m7: m7,
-                                                                      sums: (s1, s2, s3), differences: (d1, d2, d3))
+                        let value = transform.transformOutput(row: i, m0: m0, m7: m7, sums: (s1, s2, s3), differences: (d1, d2, d3))
                         row.store(shift + value, at: i * step + channel)
                     }
                 }

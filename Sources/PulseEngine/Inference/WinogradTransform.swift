@@ -100,9 +100,8 @@ struct WinogradTransform: Sendable {
     /// Row `i` of `Aᵀ M` in factored form, from the sums `s_q` and differences `d_q` of the products at `±p_q`
     /// (`p = 1, 2, ½`): `[i = 0] m₀ + Σ_q p_qⁱ (i even ? s_q : d_q) + [i = m − 1] m₇`.
     @inline(__always)
-    static func transformOutput(row i: Int, outputs: Int, m0: SIMD8<Float>, m7: SIMD8<Float>,
-                                sums: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>),
-                                differences: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)) -> SIMD8<Float> {
+    func transformOutput(row i: Int, m0: SIMD8<Float>, m7: SIMD8<Float>, sums: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>),
+                         differences: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)) -> SIMD8<Float> {
         let (a, b, c) = i % 2 == 0 ? sums : differences
         let scale2 = Float(1 << i)
         let scaleHalf = 1 / scale2
