@@ -2,17 +2,17 @@ import CBLAS
 import PulseGraph
 
 /// A fully connected layer (a convolution with no spatial axis) for the whole tile:
-/// `Y[sample, o] = Σ_c X[sample, c] · W[o, c]`, then bias, residual and activation in one pass. With a multiple of 8
-/// outputs the weight is kept transposed (`[c, o]`) and multiplied by the SIMD micro-kernel, which streams it once
-/// per group of samples; BLAS would copy (pack) the whole weight on every call, which costs more than the product
-/// for a few samples.
+/// `Y[sample, o] = Σ_c X[sample, c] · W[o, c]`, then bias, residual and activation in one pass. A full tile of 8
+/// samples multiplies a copy of the weight laid out in panels of 8 outputs (`[o / 8, c, 8]`), which it streams once
+/// in order; fewer samples take row-wise dot products on the weight itself. BLAS would copy (pack) the whole
+/// weight on every call, which costs more than the product for a few samples; it serves the other shapes.
 struct DenseStep: InferenceKernel {
     let convolution: ConvolutionKernel
     let input: InstructionID
     let output: InstructionID
     let weight: [Float]
-    /// `weight` as `[c, o]`, when the outputs are a multiple of 8.
-    let transposedWeight: [Float]?
+    /// `weight` as panels `[o / 8, c, 8]`, when the outputs are a multiple of 8.
+    let panels: [Float]?
     let bias: [Float]?
 
     init?(_ kernel: Kernel, weight: Tensor, bias: Tensor?) {
@@ -24,13 +24,13 @@ struct DenseStep: InferenceKernel {
         self.bias = bias?.scalars
         let (c, o) = (convolution.inputChannels, convolution.outputChannels)
         if o % 8 == 0 {
-            var transposed = [Float](repeating: 0, count: c * o)
+            var panels = [Float](repeating: 0, count: c * o)
             for oi in 0..<o {
-                for ci in 0..<c { transposed[ci * o + oi] = weight.scalars[oi * c + ci] }
+                for ci in 0..<c { panels[((oi / 8) * c + ci) * 8 + oi % 8] = weight.scalars[oi * c + ci] }
             }
-            self.transposedWeight = transposed
+            self.panels = panels
         } else {
-            self.transposedWeight = nil
+            self.panels = nil
         }
     }
 
@@ -39,22 +39,19 @@ struct DenseStep: InferenceKernel {
     func run(_ arena: Arena, scratch: UnsafeMutablePointer<Float>) throws {
         let (c, o) = (convolution.inputChannels, convolution.outputChannels)
         let y = arena.pointer(output)
-        if arena.batch == 1 && c % 8 == 0 {
-            // One sample: dot products along the weight's rows, which streams it in order.
-            weight.withUnsafeBufferPointer { w in
-                guard let base = w.baseAddress else { return }
-                Self.multiplyVector(UnsafePointer(arena.pointer(input)), by: base, rows: o, columns: c, into: y)
-            }
-        } else if arena.batch == 8, let transposedWeight {
-            // A full tile: eight samples against eight outputs at a time, so that the weight is read once.
-            transposedWeight.withUnsafeBufferPointer { w in
+        if arena.batch == 8, let panels {
+            // A full tile: eight samples against eight outputs at a time, so that the weight is read once, in order.
+            panels.withUnsafeBufferPointer { w in
                 guard let base = w.baseAddress else { return }
                 Self.multiplyEight(UnsafePointer(arena.pointer(input)), by: base, depth: c, columns: o, into: y)
             }
-        } else if let transposedWeight {
-            transposedWeight.withUnsafeBufferPointer { w in
+        } else if c % 8 == 0 {
+            // Fewer samples: dot products along the weight's rows, which streams it in order, per sample.
+            weight.withUnsafeBufferPointer { w in
                 guard let base = w.baseAddress else { return }
-                multiplySmall(rows: arena.batch, depth: c, columns: o, arena.pointer(input), aStride: c, base, into: y)
+                for sample in 0..<arena.batch {
+                    Self.multiplyVector(UnsafePointer(arena.pointer(input) + sample * c), by: base, rows: o, columns: c, into: y + sample * o)
+                }
             }
         } else {
             weight.withUnsafeBufferPointer { w in
@@ -108,9 +105,9 @@ struct DenseStep: InferenceKernel {
         }
     }
 
-    /// `Y = X W` for eight rows of `X` (`8 × depth`) and `W` of `depth × columns` (`columns` a multiple of 8): eight
-    /// accumulators per column block, so that `W` streams through once.
-    private static func multiplyEight(_ x: UnsafePointer<Float>, by w: UnsafePointer<Float>, depth: Int, columns: Int,
+    /// `Y = X Wᵀ` for eight rows of `X` (`8 × depth`) and `W` of `columns × depth` in panels of 8 (`[columns / 8,
+    /// depth, 8]`): eight accumulators per panel, so that each panel streams through once, in order.
+    private static func multiplyEight(_ x: UnsafePointer<Float>, by panels: UnsafePointer<Float>, depth: Int, columns: Int,
                                       into y: UnsafeMutablePointer<Float>) {
         let (x0, x1, x2, x3) = (x, x + depth, x + 2 * depth, x + 3 * depth)
         let (x4, x5, x6, x7) = (x + 4 * depth, x + 5 * depth, x + 6 * depth, x + 7 * depth)
@@ -118,9 +115,9 @@ struct DenseStep: InferenceKernel {
         while column < columns {
             var (a0, a1, a2, a3) = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
             var (a4, a5, a6, a7) = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
-            var row = w + column
+            let panel = panels + column * depth
             for k in 0..<depth {
-                let b = row.vector(0)
+                let b = panel.vector(k * 8)
                 a0.addProduct(SIMD8(repeating: x0[k]), b)
                 a1.addProduct(SIMD8(repeating: x1[k]), b)
                 a2.addProduct(SIMD8(repeating: x2[k]), b)
@@ -129,7 +126,6 @@ struct DenseStep: InferenceKernel {
                 a5.addProduct(SIMD8(repeating: x5[k]), b)
                 a6.addProduct(SIMD8(repeating: x6[k]), b)
                 a7.addProduct(SIMD8(repeating: x7[k]), b)
-                row += columns
             }
             let out = y + column
             out.store(a0, at: 0); out.store(a1, at: columns); out.store(a2, at: 2 * columns); out.store(a3, at: 3 * columns)
