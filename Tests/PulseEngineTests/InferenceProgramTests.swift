@@ -120,6 +120,23 @@ import PulseGraph
         try Self.compareWithGenericPath(graph, batches: [1, 11], threads: [1, 2])
     }
 
+    /// Pooling between Winograd convolutions reads their channels-last output and writes channels-last for the next
+    /// convolution, channels-first for a flattening reader.
+    @Test func poolingBetweenConvolutionsStaysChannelsLast() throws {
+        var graph = Graph()
+        let x = try graph.append(.input(name: "x"), shape: [8, 40], layer: "input")
+        var y = try Conv1d("a", inputChannels: 8, outputChannels: 16, kernelSize: 3, dilation: 2)(x, in: &graph)
+        y = try Pool1d("poolA", kind: .mean, size: 2)(y, in: &graph)
+        y = try Conv1d("b", inputChannels: 16, outputChannels: 16, kernelSize: 5)(y, in: &graph)
+        y = try Pool1d("poolB", kind: .max, size: 3, stride: 2)(y, in: &graph)
+        y = try graph.append(.reshape(shape: [16 * 9]), [y], layer: "flatten")
+        graph.outputs = [try Dense("dense", inputs: 16 * 9, outputs: 4)(y, in: &graph)]
+        let program = try Executor(graph: graph, parameters: graph.initialParameters(seed: 6)).inferenceProgram()
+        let pools = program.kernels.compactMap { $0 as? PoolingStep }
+        #expect(pools.map(\.inputLayout) == [.channelsLast, .channelsLast] && pools.map(\.outputLayout) == [.channelsLast, .channelsFirst])
+        try Self.compareWithGenericPath(graph, batches: [1, 10], threads: [1, 2])
+    }
+
     @Test func graphsWithoutFastKernelsStillRun() throws {
         var graph = Graph()
         let x = try graph.append(.input(name: "x"), shape: [6, 21], layer: "input")

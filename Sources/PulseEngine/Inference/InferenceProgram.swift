@@ -72,7 +72,7 @@ final class InferenceProgram: Sendable {
                     return step.prepared(with: values)
                 }
             case .pooling:
-                if let step = PoolingStep(kernel) { return step }
+                if let step = PoolingStep(kernel, layouts: layouts) { return step }
             case .reduction:
                 if let step = ReductionStep(kernel, graph: graph) { return step }
             case .dataMove(.reshape):
@@ -85,27 +85,30 @@ final class InferenceProgram: Sendable {
         self.scratchElements = kernels.map(\.scratchElements).max() ?? 0
     }
 
-    /// Channels-last for the outputs of Winograd convolutions whose every reader takes that layout: Winograd
-    /// convolutions (input and residual) and pointwise convolutions (input).
+    /// Channels-last for the outputs of Winograd convolutions whose every reader takes that layout (Winograd
+    /// convolutions, input and residual; pointwise convolutions and pooling along the length, input), and for the
+    /// outputs of such pooling whose input is channels-last and whose every reader takes that layout.
     private static func layouts(_ plan: KernelPlan, constants: [Int: Tensor]) -> [InstructionID: ActivationLayout] {
         var winograd = Set<InstructionID>()
-        var pointwise = Set<InstructionID>()
+        var lengthReaders = Set<InstructionID>()
         for kernel in plan.kernels {
+            if PoolingStep.poolsAlongLength(kernel) { lengthReaders.insert(kernel.output) }
             guard case .convolution(let convolution) = kernel.operation, let weight = constants[convolution.weight.index] else { continue }
             if WinogradConvolution(kernel, weight: weight, bias: nil, layouts: [:]) != nil { winograd.insert(kernel.output) }
-            if PointwiseStep(kernel, weight: weight, bias: nil, layouts: [kernel.inputs[0]: .channelsLast]) != nil { pointwise.insert(kernel.output) }
+            if PointwiseStep(kernel, weight: weight, bias: nil, layouts: [kernel.inputs[0]: .channelsLast]) != nil { lengthReaders.insert(kernel.output) }
         }
         var acceptsChannelsLast: [InstructionID: Bool] = [:]
         for kernel in plan.kernels {
             for (position, input) in kernel.inputs.enumerated() {
-                let accepts = winograd.contains(kernel.output) || (position == 0 && pointwise.contains(kernel.output))
+                let accepts = winograd.contains(kernel.output) || (position == 0 && lengthReaders.contains(kernel.output))
                 acceptsChannelsLast[input] = (acceptsChannelsLast[input] ?? true) && accepts
             }
         }
         let outputs = Set(plan.outputs)
         var layouts: [InstructionID: ActivationLayout] = [:]
-        for value in winograd where !outputs.contains(value) && acceptsChannelsLast[value] == true {
-            layouts[value] = .channelsLast
+        for kernel in plan.kernels where !outputs.contains(kernel.output) && acceptsChannelsLast[kernel.output] == true {
+            let pooled = PoolingStep.poolsAlongLength(kernel) && layouts[kernel.inputs[0]] == .channelsLast
+            if winograd.contains(kernel.output) || pooled { layouts[kernel.output] = .channelsLast }
         }
         return layouts
     }
