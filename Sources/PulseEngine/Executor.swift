@@ -107,9 +107,13 @@ public struct Executor: Sendable {
         for step in steps {
             switch step {
             case .convolution(let convolution):
-                guard let x = values[convolution.input], x.batched else { throw GraphError("a fused convolution needs a batched input") }
+                guard let x = values[convolution.input], x.batched else {
+                    throw GraphError("\(graph.instructions[convolution.output].layer): convolution \(convolution.output) needs a batched input")
+                }
                 let residual = try convolution.residual.map { index -> Value in
-                    guard let value = values[index] else { throw GraphError("a fused convolution's residual was not computed") }
+                    guard let value = values[index] else {
+                        throw GraphError("\(graph.instructions[convolution.output].layer): convolution \(convolution.output)'s residual \(index) was not computed")
+                    }
                     return value
                 }
                 let (output, saved) = try convolution.forward(
@@ -117,9 +121,13 @@ public struct Executor: Sendable {
                 values[convolution.output] = output
                 columns[convolution.output] = saved
             case .depthwise(let depthwise):
-                guard let x = values[depthwise.input], x.batched else { throw GraphError("a depthwise convolution needs a batched input") }
+                guard let x = values[depthwise.input], x.batched else {
+                    throw GraphError("\(graph.instructions[depthwise.output].layer): depthwise convolution \(depthwise.output) needs a batched input")
+                }
                 let residual = try depthwise.residual.map { index -> Value in
-                    guard let value = values[index] else { throw GraphError("a depthwise convolution's residual was not computed") }
+                    guard let value = values[index] else {
+                        throw GraphError("\(graph.instructions[depthwise.output].layer): depthwise convolution \(depthwise.output)'s residual \(index) was not computed")
+                    }
                     return value
                 }
                 values[depthwise.output] = try depthwise.forward(

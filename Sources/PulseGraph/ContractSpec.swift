@@ -88,6 +88,7 @@ public struct ContractSpec: Sendable, Hashable {
     }
 
     /// Multiply-accumulates of one evaluation: the product of every label's extent.
+    /// - Throws: `GraphError` when the shapes do not match the labels.
     public func multiplyAccumulates(left leftShape: [Int], right rightShape: [Int]) throws -> Int {
         let extents = try extents(left: leftShape, right: rightShape)
         return Set(left + right).reduce(1) { $0 * (extents[$1] ?? 1) }
@@ -114,6 +115,7 @@ extension ContractSpec: Codable {
 }
 
 extension ContractSpec: CustomStringConvertible {
+    /// The spec as text.
     public var description: String { text }
 }
 

@@ -6,7 +6,9 @@ public struct InstructionID: Hashable, Comparable, Sendable, Codable, CustomStri
     /// The instruction at `index`.
     public init(_ index: Int) { self.index = index }
 
+    /// Graph order: `a` comes before `b`.
     public static func < (a: InstructionID, b: InstructionID) -> Bool { a.index < b.index }
 
+    /// `#index`.
     public var description: String { "#\(index)" }
 }

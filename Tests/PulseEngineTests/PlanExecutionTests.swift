@@ -50,6 +50,22 @@ import PulseGraph
         try Self.compare(graph, seed: UInt64(trial))
     }
 
+    /// Two convolutions summed run as two fused kernels, as the generic path computes them.
+    @Test func twoConvolutionsSummedRun() throws {
+        var graph = Graph()
+        let x = try graph.append(.input(name: "x"), shape: [8, 24], layer: "input")
+        let a = try Conv1d("a", inputChannels: 8, outputChannels: 8, kernelSize: 3)(x, in: &graph)
+        let b = try Conv1d("b", inputChannels: 8, outputChannels: 8, kernelSize: 5)(x, in: &graph)
+        graph.outputs = [try graph.append(.relu, [try graph.append(.add, [a, b], layer: "sum")], layer: "sum")]
+        try Self.compare(graph, seed: 9)
+        let executor = try Executor(graph: graph, parameters: graph.initialParameters(seed: 9))
+        let input = ["x": Tensor(shape: [3, 8, 24], repeating: 0.5)]
+        let expected = try Executor(graph: graph, parameters: graph.initialParameters(seed: 9), fusing: false).run(input)[0]
+        for (value, reference) in zip(try executor.infer(input)[0].scalars, expected.scalars) {
+            #expect(abs(value - reference) <= 1e-4 * max(1, abs(reference)))
+        }
+    }
+
     /// Grouped, depthwise (also written as a grouped convolution with a stride), 2-D and dense forms run (through
     /// the generic path where no fast kernel exists yet).
     @Test func everyConvolutionFormRuns() throws {

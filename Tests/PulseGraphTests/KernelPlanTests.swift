@@ -91,6 +91,24 @@ import PulseGraph
         }
     }
 
+    /// Two convolutions summed (a projection shortcut): the first takes the sum and the ReLU with the second's
+    /// output as its residual; the second ends at its bias, so that its output is stored.
+    @Test func twoConvolutionsSummedFuseOnce() throws {
+        var graph = Graph()
+        let x = try graph.append(.input(name: "x"), shape: [4, 16], layer: "input")
+        let a = try Conv1d("a", inputChannels: 4, outputChannels: 8, kernelSize: 3)(x, in: &graph)
+        let b = try Conv1d("b", inputChannels: 4, outputChannels: 8, kernelSize: 1)(x, in: &graph)
+        graph.outputs = [try graph.append(.relu, [try graph.append(.add, [a, b], layer: "sum")], layer: "sum")]
+        let plan = KernelPlan(graph: graph)
+        Self.checkCoverage(plan)
+        let convolutions = plan.kernels.compactMap(Self.convolution)
+        #expect(convolutions.count == 2)
+        #expect(convolutions.filter { $0.residual != nil }.count == 1 && convolutions.filter { $0.activation == .relu }.count == 1)
+        for kernel in plan.kernels {
+            for input in kernel.inputs { #expect(plan.kernels.contains { $0.output == input } || plan.inputs.contains(input)) }
+        }
+    }
+
     @Test func valuesReadTwiceOrReturnedAreNotFused() throws {
         var graph = Graph()
         let x = try graph.append(.input(name: "x"), shape: [2, 16], layer: "input")

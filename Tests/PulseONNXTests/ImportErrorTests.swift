@@ -33,6 +33,25 @@ import Testing
         #expect(cut.location == "file" || cut.location.hasPrefix("graph") || cut.location.hasPrefix("output"))
     }
 
+    /// The most negative 64-bit integer as an attribute, and batch normalisation over a batch axis alone: named
+    /// errors, not traps.
+    @Test func extremeAttributesAndAxisFreeNormalisationAreNamed() throws {
+        var stride = ONNXModelMaker.convolution()
+        var attribute = ONNXAttribute.ints("strides", [1])
+        attribute.ints = [Int64.min]
+        stride.nodes[0].attribute.append(attribute)
+        let strideFailure = try #require(try error(stride))
+        #expect(strideFailure.message.contains("strides"))
+
+        var normalisation = ONNXModelMaker()
+        normalisation.input("x", [.named("batch")])
+        for name in ["scale", "shift", "mean", "variance"] { normalisation.initializer(name, shape: [1], values: [1]) }
+        normalisation.node("BatchNormalization", ["x", "scale", "shift", "mean", "variance"], ["y"], name: "bn")
+        normalisation.output("y", [.named("batch")])
+        let failure = try #require(try error(normalisation))
+        #expect(failure.location.contains("bn") || failure.message.contains("BatchNormalization"), "\(failure)")
+    }
+
     @Test func randomBytesAreNotAModel() throws {
         var generator = SystemRandomNumberGenerator()
         for length in [1, 16, 1000, 100_000] {

@@ -34,8 +34,10 @@ struct ElementwiseStep: InferenceKernel {
     var scratchElements: Int { 0 }
 
     func run(_ arena: Arena, scratch: UnsafeMutablePointer<Float>) throws {
-        let pointers = zip(operands, isConstant).map { operand, constant -> UnsafePointer<Float> in
-            constant ? (arena.constant(operand) ?? UnsafePointer(arena.base)) : UnsafePointer(arena.pointer(operand))
+        let pointers = try zip(operands, isConstant).map { operand, constant -> UnsafePointer<Float> in
+            guard constant else { return UnsafePointer(arena.pointer(operand)) }
+            guard let values = arena.constant(operand) else { throw GraphError("\(primitive): constant operand \(operand) is missing") }
+            return values
         }
         let y = arena.pointer(output)
         var shape = outputShape

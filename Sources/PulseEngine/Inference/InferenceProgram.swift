@@ -46,6 +46,12 @@ final class InferenceProgram: Sendable {
                 constants[index] = Tensor(shape: value.shape, scalars: value.data)
             }
         }
+        for kernel in plan.kernels where kernel.dependsOnInput {
+            for value in kernel.inputs + [kernel.output] where memory.bufferIndex[value] == nil && constants[value.index] == nil {
+                throw GraphError("\(kernel.layer): a \(kernel.kind.rawValue) kernel reads or writes instruction \(value.index), "
+                    + "which has no place in the arena")
+            }
+        }
         var constantValues: [Float] = []
         var constantOffsets: [Int: Int] = [:]
         for (index, tensor) in constants.sorted(by: { $0.key < $1.key }) {

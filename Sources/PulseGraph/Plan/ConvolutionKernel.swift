@@ -60,7 +60,7 @@ public struct ConvolutionKernel: Sendable, Equatable {
     public var weight: InstructionID
     /// The bias's parameter, if any.
     public var bias: InstructionID?
-    /// The activation added to the output before the activation, if any.
+    /// A value (of the output's shape) added to the output before the activation function, if any.
     public var residual: InstructionID?
     /// The activation, if any.
     public var activation: Activation?

@@ -134,22 +134,23 @@ struct PatternMatcher {
             inputExtent: Array(sourceShape.dropFirst()), outputExtent: Array(outputShape.dropFirst()),
             kernelSize: geometry.size, stride: geometry.stride, dilation: geometry.dilation,
             padBefore: geometry.before, padAfter: geometry.after, weight: InstructionID(weight))
-        // Bias, then residual, then activation, each when it is the sole reader of what comes before.
-        if free(last), let next = consumers[last].first, case .add = primitive(next),
+        // Bias, then residual, then activation, each when it is the sole reader of what comes before and no other
+        // kernel has taken it (two convolutions summed: the first takes the sum, the second ends at its bias).
+        if free(last), let next = consumers[last].first, !self.covered.contains(next), case .add = primitive(next),
            let other = graph.instructions[next].inputs.first(where: { $0 != last }), isLeafConstant(other),
            shape(other) == [outputChannels] + [Int](repeating: 1, count: form.rank), shape(next) == outputShape {
             kernel.bias = InstructionID(other)
             covered.append(next)
             last = next
         }
-        if free(last), let next = consumers[last].first, case .add = primitive(next),
+        if free(last), let next = consumers[last].first, !self.covered.contains(next), case .add = primitive(next),
            let other = graph.instructions[next].inputs.first(where: { $0 != last }), batched[other], shape(other) == outputShape,
            shape(next) == outputShape {
             kernel.residual = InstructionID(other)
             covered.append(next)
             last = next
         }
-        if free(last), let next = consumers[last].first {
+        if free(last), let next = consumers[last].first, !self.covered.contains(next) {
             switch primitive(next) {
             case .relu: kernel.activation = .relu
             case .clip(let lower, let upper): kernel.activation = .clip(lower: lower, upper: upper)

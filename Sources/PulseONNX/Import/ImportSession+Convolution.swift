@@ -207,6 +207,7 @@ extension ImportSession {
             return
         }
         let rank = onnxShape(x).count
+        guard rank >= 1 else { throw node.error("BatchNormalization needs a channel axis after the batch axis") }
         let unitShape = [channels] + [Int](repeating: 1, count: rank - 1)
         let scaled = try arithmetic(.mul, .activation(x), .constant(ONNXConstant(shape: unitShape, floats: scale)), node: node)
         try setOutput(node, try arithmetic(.add, scaled, .constant(ONNXConstant(shape: unitShape, floats: shift)), node: node))

@@ -84,6 +84,12 @@ extension ONNXConstant {
         let outer = first.shape[..<axis].reduce(1, *)
         var shape = first.shape
         shape[axis] = parts.reduce(0) { $0 + $1.shape[axis] }
+        // Joined constants can double with every node (a Concat of a value with itself, repeated): bound the result
+        // before building it.
+        let total = parts.reduce(0) { $0 + $1.shape.reduce(1, *) }
+        guard shape[axis] <= Graph.maximumExtent, total <= Graph.maximumElements else {
+            throw ONNXError(location, "joining constants of shapes \(parts.map(\.shape)) makes more than \(Graph.maximumElements) values")
+        }
         var floats: [Float] = []
         var integers: [Int64] = []
         let allIntegers = parts.allSatisfy { $0.integers != nil }

@@ -84,7 +84,7 @@ struct ONNXNode {
     }
 
     private func bounded(_ value: Int64, _ name: String) throws -> Int {
-        guard Swift.abs(value) <= Self.largestInteger else { throw error("attribute \(name) holds \(value), beyond ±2^40") }
+        guard value.magnitude <= UInt64(Self.largestInteger) else { throw error("attribute \(name) holds \(value), beyond ±2^40") }
         return Int(value)
     }
 
