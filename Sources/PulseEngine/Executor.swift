@@ -6,9 +6,11 @@ import Synchronization
 
 /// Runs a graph on a batch, with gradients by reverse-mode differentiation (see `Executor+Backward.swift`).
 ///
-/// The graph runs as its `KernelPlan`: dense 1-D convolutions (with bias, residual add and activation fused) run
-/// as BLAS-backed kernels, forward and backward; every other kernel runs its instructions through the generic path.
-/// `fusing: false` runs everything through the generic path, the reference the fast kernels are tested against.
+/// The graph runs as its `KernelPlan`. For training (`evaluate`, `gradients`), dense and grouped 1-D convolutions
+/// (bias, residual add and activation fused) run as BLAS-backed kernels and depthwise ones directly, forward and
+/// backward; every other kernel runs its instructions through the generic path. `infer` runs the plan as an
+/// `InferenceProgram` (arena, Winograd and SIMD kernels). `fusing: false` runs everything through the generic path,
+/// the reference the fast kernels are tested against.
 public struct Executor: Sendable {
     /// The graph the executor runs.
     public let graph: Graph
