@@ -26,15 +26,6 @@ struct DepthwiseConvolution: Sendable {
         self.outputShape = planned.outputShape
     }
 
-    /// For tap `k`, the outputs whose input position lies inside `[0, length)`.
-    private func valid(_ k: Int) -> Range<Int> {
-        let (length, count) = (kernel.inputExtent[0], kernel.outputExtent[0])
-        let (stride, shift) = (kernel.stride[0], k * kernel.dilation[0] - kernel.padBefore[0])
-        let first = shift >= 0 ? 0 : (-shift + stride - 1) / stride
-        let last = min(count, length - 1 - shift >= 0 ? (length - 1 - shift) / stride + 1 : 0)
-        return first < last ? first..<last : 0..<0
-    }
-
     /// The output `[batch, channels, count]` for `x` `[batch, channels, length]`.
     func forward(_ x: Value, weight: Tensor, bias: Tensor?, residual: Value?) throws -> Value {
         let (channels, length, count, taps) = (kernel.inputChannels, kernel.inputExtent[0], kernel.outputExtent[0], kernel.kernelSize[0])
@@ -43,7 +34,7 @@ struct DepthwiseConvolution: Sendable {
         }
         let batch = x.shape[0]
         let (stride, dilation, padBefore) = (kernel.stride[0], kernel.dilation[0], kernel.padBefore[0])
-        let ranges = (0..<taps).map(valid)
+        let ranges = (0..<taps).map(kernel.validOutputs)
         var y = [Float](repeating: 0, count: batch * channels * count)
         x.data.withUnsafeBufferPointer { xs in
             y.withUnsafeMutableBufferPointer { ys in
@@ -83,7 +74,7 @@ struct DepthwiseConvolution: Sendable {
         let (channels, length, count, taps) = (kernel.inputChannels, kernel.inputExtent[0], kernel.outputExtent[0], kernel.kernelSize[0])
         let batch = x.shape[0]
         let (stride, dilation, padBefore) = (kernel.stride[0], kernel.dilation[0], kernel.padBefore[0])
-        let ranges = (0..<taps).map(valid)
+        let ranges = (0..<taps).map(kernel.validOutputs)
         var g = gradient
         switch kernel.activation {
         case .relu: for i in g.indices where !(output.data[i] > 0) { g[i] = 0 }

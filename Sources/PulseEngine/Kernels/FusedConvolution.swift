@@ -54,7 +54,7 @@ struct FusedConvolution: Sendable {
         let count = (length + padBefore + padAfter - dilation * (kernelSize - 1) - 1) / stride + 1
         let rows = channels * kernelSize
         let columnsPerRow = batch * count
-        let ranges = (0..<kernelSize).map(validOutputs(length: length, count: count))
+        let ranges = (0..<kernelSize).map(kernel.validOutputs)
         // Every entry is written below (a copy inside the valid range, zeros for the padding), so the matrix
         // starts uninitialised.
         let columns = [Float](unsafeUninitializedCapacity: rows * columnsPerRow) { col, initialised in
@@ -167,7 +167,7 @@ struct FusedConvolution: Sendable {
         gemm(transposeLeft: true, transposeRight: false, m: rows / groups, n: columnsPerRow, k: outputs / groups, groups: groups,
              weight.scalars, g, into: &columnGradient)
         var inputGradient = [Float](repeating: 0, count: batch * channels * length)
-        let ranges = (0..<kernelSize).map(validOutputs(length: length, count: count))
+        let ranges = (0..<kernelSize).map(kernel.validOutputs)
         columnGradient.withUnsafeBufferPointer { dCol in
             inputGradient.withUnsafeMutableBufferPointer { dX in
                 for c in 0..<channels {
@@ -187,17 +187,6 @@ struct FusedConvolution: Sendable {
             }
         }
         return (inputGradient, weightGradient, biasGradient, residualGradient)
-    }
-
-    /// For kernel tap `k`, the outputs `t` whose input position `t · stride + k · dilation − padBefore` lies inside
-    /// `[0, length)`; the others read padding.
-    private func validOutputs(length: Int, count: Int) -> (Int) -> Range<Int> {
-        { k in
-            let shift = k * dilation - padBefore
-            let first = shift >= 0 ? 0 : (-shift + stride - 1) / stride
-            let last = min(count, (length - 1 - shift) >= 0 ? (length - 1 - shift) / stride + 1 : 0)
-            return first < last ? first..<last : 0..<0
-        }
     }
 }
 
