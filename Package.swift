@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "PulseModels", targets: ["PulseModels"]),
         .library(name: "PulseRuntime", targets: ["PulseRuntime"]),
         .library(name: "PulseONNX", targets: ["PulseONNX"]),
+        .library(name: "PulseHardware", targets: ["PulseHardware"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,6 +48,7 @@ let package = Package(
         .target(name: "PulseEngine", dependencies: ["PulseGraph", "CBLAS", "CMalloc"], swiftSettings: engineSettings),
         .target(name: "PulseModels", dependencies: ["PulseGraph", "PulseEngine", "PulseDSP", "PulseSignals"]),
         .target(name: "PulseRuntime", dependencies: ["PulseModels", "PulseDSP", "PulseSignals", "PulseGraph"]),
+        .target(name: "PulseHardware", dependencies: ["PulseGraph"], resources: [.copy("Targets")]),
         .target(
             name: "PulseONNX",
             dependencies: ["PulseGraph", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -54,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "pulse",
             dependencies: [
-                "PulseSignals", "PulseDSP", "PulseGraph", "PulseEngine", "PulseModels", "PulseRuntime", "PulseONNX",
+                "PulseSignals", "PulseDSP", "PulseGraph", "PulseEngine", "PulseModels", "PulseRuntime", "PulseONNX", "PulseHardware",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "PulseTestSupport", dependencies: ["PulseSignals", "PulseGraph"], path: "Tests/PulseTestSupport"),
@@ -64,6 +66,7 @@ let package = Package(
         .testTarget(name: "PulseEngineTests", dependencies: ["PulseEngine", "PulseGraph"]),
         .testTarget(name: "PulseModelsTests", dependencies: ["PulseModels", "PulseEngine", "PulseTestSupport"]),
         .testTarget(name: "PulseRuntimeTests", dependencies: ["PulseRuntime", "PulseDSP", "PulseTestSupport"]),
+        .testTarget(name: "PulseHardwareTests", dependencies: ["PulseHardware", "PulseGraph", "PulseEngine"]),
         .testTarget(name: "PulseONNXTests", dependencies: ["PulseONNX", "PulseEngine", "PulseGraph", "PulseModels", "PulseSignals", "PulseTestSupport"]),
         .testTarget(name: "PulseCLITests", dependencies: ["pulse", "PulseModels", "PulseGraph", "PulseEngine", "PulseSignals", "PulseTestSupport", "CHDF5"]),
     ]

@@ -302,3 +302,24 @@ extension Executor {
         }
     }
 }
+
+/// How long one kernel of an executor's inference program takes.
+public struct KernelTiming: Sendable, Equatable {
+    /// The kernel's position in the executor's plan.
+    public var kernel: Int
+    /// The arena implementation that ran it (`WinogradConvolution`, `GenericStep`, ...).
+    public var implementation: String
+    /// Seconds per sample: the median over the runs, divided by the samples of a tile.
+    public var secondsPerSample: Double
+}
+
+extension Executor {
+    /// Times every kernel of the inference program on one tile of `min(batch, 8)` samples, `repeats` times, with
+    /// inputs uniform in [-1, 1). Kernels folded before inference and reshapes are not listed.
+    /// - Throws: `GraphError` when the inference program cannot be made.
+    public func kernelTimings(batch: Int, repeats: Int) throws -> [KernelTiming] {
+        try inferenceProgram().timeKernels(samples: batch, repeats: repeats).map {
+            KernelTiming(kernel: $0.planIndex, implementation: $0.implementation, secondsPerSample: $0.secondsPerSample)
+        }
+    }
+}

@@ -11,11 +11,13 @@ final class InferenceProgram: Sendable {
     let plan: KernelPlan
     let memory: MemoryPlan
     let kernels: [any InferenceKernel]
+    /// The position in the plan of each of `kernels`.
+    let planIndices: [Int]
     /// Parameters, constants and values folded from them, one after the other.
-    private let constantValues: [Float]
+    let constantValues: [Float]
     /// Where each constant starts in `constantValues`, by instruction.
-    private let constantOffsets: [Int: Int]
-    private let scratchElements: Int
+    let constantOffsets: [Int: Int]
+    let scratchElements: Int
     /// Arenas (with their scratch) of finished calls, for the next ones.
     private let pool = Mutex<[[Float]]>([])
 
@@ -61,34 +63,42 @@ final class InferenceProgram: Sendable {
         self.constantValues = constantValues
         self.constantOffsets = constantOffsets
         let layouts = Self.layouts(plan, constants: constants)
-        let constantIndices = Set(constants.keys)
-        self.kernels = plan.kernels.filter(\.dependsOnInput).compactMap { kernel -> (any InferenceKernel)? in
-            switch kernel.operation {
-            case .convolution(let convolution):
-                guard let weight = constants[convolution.weight.index] else { break }
-                let bias = convolution.bias.flatMap { constants[$0.index] }
-                if let winograd = WinogradConvolution(kernel, weight: weight, bias: bias, layouts: layouts) { return winograd }
-                if let pointwise = PointwiseStep(kernel, weight: weight, bias: bias, layouts: layouts) { return pointwise }
-                if let dense = DenseStep(kernel, weight: weight, bias: bias) { return dense }
-                if let blas = BLASConvolutionStep(kernel, weight: weight, bias: bias) { return blas }
-            case .elementwise:
-                return ElementwiseStep(kernel, graph: graph, constants: constantIndices)
-            case .constantContraction:
-                if let step = ConstantContractionStep(kernel, graph: graph), let values = constants[step.constant.index] {
-                    return step.prepared(with: values)
-                }
-            case .pooling:
-                if let step = PoolingStep(kernel, layouts: layouts) { return step }
-            case .reduction:
-                if let step = ReductionStep(kernel, graph: graph) { return step }
-            case .dataMove(.reshape):
-                return nil
-            default:
-                break
-            }
-            return GenericStep(graph: graph, instructions: kernel.instructions.map(\.index), constants: constants)
+        let bound = plan.kernels.enumerated().filter(\.element.dependsOnInput).compactMap { index, kernel -> (Int, any InferenceKernel)? in
+            Self.bind(kernel, graph: graph, constants: constants, layouts: layouts).map { (index, $0) }
         }
+        self.kernels = bound.map(\.1)
+        self.planIndices = bound.map(\.0)
         self.scratchElements = kernels.map(\.scratchElements).max() ?? 0
+    }
+
+    /// The arena implementation of `kernel`, or `nil` for a reshape (which shares its operand's buffer).
+    private static func bind(_ kernel: Kernel, graph: Graph, constants: [Int: Tensor], layouts: [InstructionID: ActivationLayout])
+        -> (any InferenceKernel)? {
+        let constantIndices = Set(constants.keys)
+        switch kernel.operation {
+        case .convolution(let convolution):
+            guard let weight = constants[convolution.weight.index] else { break }
+            let bias = convolution.bias.flatMap { constants[$0.index] }
+            if let winograd = WinogradConvolution(kernel, weight: weight, bias: bias, layouts: layouts) { return winograd }
+            if let pointwise = PointwiseStep(kernel, weight: weight, bias: bias, layouts: layouts) { return pointwise }
+            if let dense = DenseStep(kernel, weight: weight, bias: bias) { return dense }
+            if let blas = BLASConvolutionStep(kernel, weight: weight, bias: bias) { return blas }
+        case .elementwise:
+            return ElementwiseStep(kernel, graph: graph, constants: constantIndices)
+        case .constantContraction:
+            if let step = ConstantContractionStep(kernel, graph: graph), let values = constants[step.constant.index] {
+                return step.prepared(with: values)
+            }
+        case .pooling:
+            if let step = PoolingStep(kernel, layouts: layouts) { return step }
+        case .reduction:
+            if let step = ReductionStep(kernel, graph: graph) { return step }
+        case .dataMove(.reshape):
+            return nil
+        default:
+            break
+        }
+        return GenericStep(graph: graph, instructions: kernel.instructions.map(\.index), constants: constants)
     }
 
     /// Channels-last for the outputs of Winograd convolutions whose every reader takes that layout (Winograd

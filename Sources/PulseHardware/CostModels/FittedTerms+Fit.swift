@@ -1,0 +1,71 @@
+extension FittedTerms {
+    /// One timed kernel: its features, the samples per call it ran with, and its measured seconds per sample.
+    public struct Observation: Sendable, Equatable {
+        /// The kernel's features.
+        public var features: KernelFeatures
+        /// Samples per call.
+        public var tile: Double
+        /// Measured seconds per sample.
+        public var seconds: Double
+
+        /// An observation.
+        public init(features: KernelFeatures, tile: Double, seconds: Double) {
+            self.features = features
+            self.tile = tile
+            self.seconds = seconds
+        }
+    }
+
+    /// The non-negative terms that best fit `observations` in relative error: weighted least squares (weights
+    /// `1 / seconds`) over every subset of the three terms, keeping the best solution whose terms are all
+    /// non-negative. `nil` without observations.
+    public static func fitted(_ observations: [Observation], source: String) -> FittedTerms? {
+        guard !observations.isEmpty else { return nil }
+        let rows = observations.map { observation -> (x: [Double], y: Double) in
+            let w = 1 / max(observation.seconds, 1e-12)
+            let f = observation.features
+            return ([w / observation.tile, w * Double(f.multiplyAccumulates), w * Double(f.inputValues + f.outputValues)], 1)
+        }
+        var best: (loss: Double, terms: [Double])?
+        for mask in 1..<8 {
+            let used = (0..<3).filter { mask & (1 << $0) != 0 }
+            guard let solution = leastSquares(rows.map { row in used.map { row.x[$0] } }, rows.map(\.y)), solution.allSatisfy({ $0 >= 0 })
+            else { continue }
+            var terms = [0.0, 0, 0]
+            for (position, index) in used.enumerated() { terms[index] = solution[position] }
+            let loss = rows.reduce(0) { total, row in
+                let residual = zip(row.x, terms).reduce(0) { $0 + $1.0 * $1.1 } - row.y
+                return total + residual * residual
+            }
+            if loss < (best?.loss ?? .infinity) { best = (loss, terms) }
+        }
+        guard let terms = best?.terms else { return nil }
+        return FittedTerms(secondsPerCall: terms[0], secondsPerMAC: terms[1], secondsPerValue: terms[2], source: source)
+    }
+
+    /// The least-squares solution of `a · x = b` by the normal equations on columns scaled to unit root mean square
+    /// (Gaussian elimination with partial pivoting); `nil` when they are singular.
+    static func leastSquares(_ unscaled: [[Double]], _ b: [Double]) -> [Double]? {
+        guard let columns = unscaled.first?.count, columns > 0 else { return nil }
+        let scales = (0..<columns).map { column in
+            max((unscaled.reduce(0) { $0 + $1[column] * $1[column] } / Double(unscaled.count)).squareRoot(), 1e-300)
+        }
+        let a = unscaled.map { row in (0..<columns).map { row[$0] / scales[$0] } }
+        var m = [[Double]](repeating: [Double](repeating: 0, count: columns + 1), count: columns)
+        for (row, y) in zip(a, b) {
+            for i in 0..<columns {
+                for j in 0..<columns { m[i][j] += row[i] * row[j] }
+                m[i][columns] += row[i] * y
+            }
+        }
+        for pivot in 0..<columns {
+            guard let best = (pivot..<columns).max(by: { abs(m[$0][pivot]) < abs(m[$1][pivot]) }), abs(m[best][pivot]) > 1e-300 else { return nil }
+            m.swapAt(pivot, best)
+            for row in 0..<columns where row != pivot {
+                let factor = m[row][pivot] / m[pivot][pivot]
+                for column in pivot...columns { m[row][column] -= factor * m[pivot][column] }
+            }
+        }
+        return (0..<columns).map { m[$0][columns] / m[$0][$0] / scales[$0] }
+    }
+}

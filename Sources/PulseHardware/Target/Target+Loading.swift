@@ -1,0 +1,114 @@
+import Foundation
+
+extension Target {
+    /// The names of the targets shipped with pulse, which `named(_:)` loads.
+    public static let shippedNames = ["mcu", "stm32l4r5", "rpi3", "redmi7s", "host"]
+
+    /// The shipped target called `name`.
+    /// - Throws: `TargetError` when no shipped target has that name or its file is unreadable.
+    public static func named(_ name: String) throws -> Target {
+        guard shippedNames.contains(name),
+              let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Targets") else {
+            throw TargetError(target: name, "unknown target (shipped: \(shippedNames.joined(separator: ", ")); --target-file FILE reads your own)")
+        }
+        return try load(contentsOf: url)
+    }
+
+    /// The target described by the JSON file at `url`.
+    /// - Throws: `TargetError` naming the file and the field when the file cannot be read, a field is missing or
+    ///   has the wrong type, or a constant is not positive and finite.
+    public static func load(contentsOf url: URL) throws -> Target {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw TargetError(target: url.path, "cannot be read: \(error.localizedDescription)")
+        }
+        return try decode(data, origin: url.path)
+    }
+
+    /// The target described by JSON `data`; `origin` names it in errors.
+    /// - Throws: `TargetError` as `load(contentsOf:)` does.
+    public static func decode(_ data: Data, origin: String) throws -> Target {
+        let target: Target
+        do {
+            target = try JSONDecoder().decode(Target.self, from: data)
+        } catch let error as DecodingError {
+            throw TargetError(decoding: error, origin: origin)
+        } catch {
+            throw TargetError(target: origin, "is not valid JSON: \(error.localizedDescription)")
+        }
+        try target.validate(origin: origin)
+        return target
+    }
+
+    /// The target as pretty-printed JSON with sorted keys.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    /// Checks every constant: finite, positive (fitted terms may be zero), with a source; whole counts of cores and
+    /// threads, no more threads than cores; a fitted model with terms for every kernel class.
+    /// - Throws: `TargetError` naming `origin` and the field.
+    public func validate(origin: String) throws {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let tree = try JSONSerialization.jsonObject(with: encoder.encode(self))
+        try Self.checkConstants(in: tree, path: [], origin: origin)
+        for (field, value) in [("cores", cores.value), ("threads", threads.value)] where value.rounded() != value {
+            throw TargetError(target: origin, field: field + ".value", "\(value) is not a whole number")
+        }
+        if threads.value > cores.value {
+            throw TargetError(target: origin, field: "threads.value", "\(Int(threads.value)) threads on \(Int(cores.value)) cores")
+        }
+        if case .fitted(let coefficients) = costModel {
+            for kernelClass in FittedCostModel.KernelClass.allCases where coefficients.classes[kernelClass.rawValue] == nil {
+                throw TargetError(target: origin, field: "cost_model.coefficients.classes.\(kernelClass.rawValue)", "is missing")
+            }
+        }
+    }
+
+    private static func checkConstants(in node: Any, path: [String], origin: String) throws {
+        guard let object = node as? [String: Any] else { return }
+        if object.keys.contains("value"), object.keys.contains("source") {
+            let field = path.joined(separator: ".")
+            guard let value = (object["value"] as? NSNumber)?.doubleValue, let source = object["source"] as? String else {
+                throw TargetError(target: origin, field: field + ".value", "\(object["value"] ?? "nothing") must be a positive finite number")
+            }
+            let mayBeZero = path.contains("classes")
+            guard value.isFinite, value > 0 || (mayBeZero && value == 0) else {
+                throw TargetError(target: origin, field: field + ".value", "\(value) must be \(mayBeZero ? "non-negative" : "positive") and finite")
+            }
+            guard !source.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw TargetError(target: origin, field: field + ".source", "every constant needs its source")
+            }
+            return
+        }
+        for (key, child) in object.sorted(by: { $0.key < $1.key }) {
+            try checkConstants(in: child, path: path + [key], origin: origin)
+        }
+    }
+}
+
+extension TargetError {
+    /// The error for a JSON decoding failure, naming the field's path.
+    init(decoding error: DecodingError, origin: String) {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            self.init(target: origin, field: path(context.codingPath + [key]), "is missing")
+        case .valueNotFound(_, let context):
+            self.init(target: origin, field: path(context.codingPath), "is null")
+        case .typeMismatch(let type, let context):
+            self.init(target: origin, field: path(context.codingPath), "is not a \(type)")
+        case .dataCorrupted(let context):
+            self.init(target: origin, field: context.codingPath.isEmpty ? nil : path(context.codingPath), context.debugDescription)
+        @unknown default:
+            self.init(target: origin, "\(error)")
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Testing
+import PulseGraph
+@testable import PulseHardware
+
+@Suite struct CostModelTests {
+    /// A graph of one 1-D convolution over `[channels, length]`.
+    static func convolution(_ channels: Int, _ outputs: Int, kernel: Int, length: Int = 32) throws -> KernelPlan {
+        var graph = Graph()
+        let x = try graph.append(.input(name: "x"), shape: [channels, length], layer: "input")
+        graph.outputs = [try Conv1d("conv", inputChannels: channels, outputChannels: outputs, kernelSize: kernel)(x, in: &graph)]
+        return KernelPlan(graph: graph)
+    }
+
+    static func mcuCoefficients(_ target: Target) throws -> MCUCoefficients {
+        guard case .mcu(let coefficients) = target.costModel else { throw TargetError(target: target.name, "not an mcu model") }
+        return coefficients
+    }
+
+    @Test func theMCUConvolutionFollowsCMSISNNsLoops() throws {
+        let target = try Target.named("mcu")
+        let c = try Self.mcuCoefficients(target)
+        let plan = try Self.convolution(8, 16, kernel: 3)
+        let kernel = try #require(plan.kernels.first { $0.kind == .convolution })
+        let macs = 16.0 * 8 * 3 * 32
+        let expected = c.cyclesPerKernel.value + macs * c.cyclesPerAlignedMAC.value + 32 * 24 * c.cyclesPerIm2colValue.value
+            + 16 * 32 * c.cyclesPerOutput.value + macs / 2 * c.flashCyclesPerWeightByte.value
+        let counted = expected * c.stallFactor.value
+        let cost = target.model.cost(of: kernel, in: plan, batch: 1, threads: 1)
+        #expect(abs(cost.cycles - counted) < 1e-6)
+        #expect(abs(cost.seconds - counted / 64e6) < 1e-12)
+    }
+
+    @Test func channelCountsDivisibleByFourAreCheaperPerMAC() throws {
+        let target = try Target.named("mcu")
+        func cyclesPerMAC(_ channels: Int, kernel: Int) throws -> Double {
+            let plan = try Self.convolution(channels, 16, kernel: kernel)
+            let convolution = try #require(plan.kernels.first { $0.kind == .convolution || $0.kind == .pointwise })
+            return target.model.cost(of: convolution, in: plan, batch: 1, threads: 1).cycles / Double(plan.multiplyAccumulates(of: convolution))
+        }
+        #expect(try cyclesPerMAC(8, kernel: 1) < cyclesPerMAC(6, kernel: 1))
+        #expect(try cyclesPerMAC(8, kernel: 1) < cyclesPerMAC(9, kernel: 1))
+        #expect(try cyclesPerMAC(4, kernel: 3) < cyclesPerMAC(5, kernel: 3))
+    }
+
+    @Test func aKernelLargerThanTheCacheIsBoundByMemory() throws {
+        let target = try Target.named("rpi3")
+        guard case .roofline(let c) = target.costModel else { Issue.record("rpi3 is not a roofline target"); return }
+        var graph = Graph()
+        let x = try graph.append(.input(name: "x"), shape: [4096], layer: "input")
+        graph.outputs = [try Dense("fc", inputs: 4096, outputs: 4096)(x, in: &graph)]
+        let plan = KernelPlan(graph: graph)
+        let kernel = try #require(plan.kernels.first { $0.kind == .pointwise })
+        let bytes = Double(4 * (4096 + 4096 + 4096 * 4096 + 4096))
+        let expected = bytes / c.memoryBytesPerSecond.value + c.cyclesPerKernel.value / target.clockHz.value
+        #expect(abs(target.model.cost(of: kernel, in: plan, batch: 1, threads: 1).seconds / expected - 1) < 1e-9)
+        #expect(RooflineCostModel.kernelClass(kernel) == .dense)
+    }
+
+    @Test func threadsDivideComputeButNotMemoryTime() throws {
+        let target = try Target.named("rpi3")
+        let plan = try Self.convolution(32, 32, kernel: 5, length: 256)
+        let kernel = try #require(plan.kernels.first { $0.kind == .convolution })
+        let one = target.model.cost(of: kernel, in: plan, batch: 1, threads: 1).seconds
+        let four = target.model.cost(of: kernel, in: plan, batch: 1, threads: 4).seconds
+        #expect(four < one / 2 && four > one / 4)
+    }
+
+    @Test func foldedKernelsAndReshapesCostNothing() throws {
+        var graph = Graph()
+        let x = try graph.append(.input(name: "x"), shape: [4, 8], layer: "input")
+        let constant = try graph.append(.const(Tensor(shape: [4, 8], repeating: 2)), layer: "c")
+        let folded = try graph.append(.exp, [constant], layer: "c")
+        let sum = try graph.append(.add, [x, folded], layer: "sum")
+        graph.outputs = [try graph.append(.reshape(shape: [32]), [sum], layer: "flatten")]
+        let plan = KernelPlan(graph: graph)
+        for name in Target.shippedNames where name != "host" {
+            let model = try Target.named(name).model
+            for kernel in plan.kernels where !kernel.dependsOnInput || kernel.kind == .dataMove {
+                #expect(model.cost(of: kernel, in: plan, batch: 1, threads: 1) == .zero)
+            }
+        }
+    }
+
+    @Test func fittedTermsRecoverTheTermsTheyWereMadeWith() throws {
+        let truth: (call: Double, mac: Double, value: Double) = (2e-7, 3e-11, 5e-10)
+        let observations = (1...12).flatMap { size in
+            [1.0, 8].map { tile -> FittedTerms.Observation in
+                let features = KernelFeatures(multiplyAccumulates: size * 1000, inputValues: size * 50 + 7, outputValues: 100,
+                                              parameterValues: 0, dependsOnInput: true)
+                let macs = Double(size * 1000)
+                let values = Double(size * 50 + 107)
+                let seconds: Double = truth.call / tile + truth.mac * macs + truth.value * values
+                return FittedTerms.Observation(features: features, tile: tile, seconds: seconds)
+            }
+        }
+        let terms = try #require(FittedTerms.fitted(observations, source: "test"))
+        #expect(abs(terms.secondsPerCall.value / truth.call - 1) < 1e-6)
+        #expect(abs(terms.secondsPerMAC.value / truth.mac - 1) < 1e-6)
+        #expect(abs(terms.secondsPerValue.value / truth.value - 1) < 1e-6)
+    }
+
+    @Test func theRooflineFitRecoversAnEfficiency() throws {
+        let target = try Target.named("rpi3")
+        guard case .roofline(var truth) = target.costModel else { Issue.record("rpi3 is not a roofline target"); return }
+        truth.convolutionEfficiency.value = 0.37
+        let fit = RooflineFit(target: target, free: [RooflineFit.FreeCoefficient("convolution", \.convolutionEfficiency, range: 0.02...2)])
+        let plans = try [5, 7, 9].map { try Self.convolution(16, 32, kernel: $0, length: 512) }
+        let measured = plans.enumerated().map { ("net\($0.offset)", $0.element, fit.predictedSeconds($0.element, truth)) }
+        var start = truth
+        start.convolutionEfficiency.value = 1.5
+        let fitted = fit.fitted(measured, start: start)
+        #expect(abs(fitted.convolutionEfficiency.value / 0.37 - 1) < 1e-3)
+        #expect(fitted.convolutionEfficiency.source.contains("net0"))
+    }
+}
