@@ -22,7 +22,11 @@ enum HostCalibration {
                 let timings = try executor.kernelTimings(batch: tile, repeats: 31)
                 for timing in timings {
                     let kernel = plan.kernels[timing.kernel]
-                    observations[FittedCostModel.kernelClass(kernel), default: []].append(
+                    let kernelClass = FittedCostModel.kernelClass(kernel)
+                    // A Winograd convolution at the graph's edge converts layouts, which one inside a model does not.
+                    let atEdge = kernel.inputs.contains { plan.inputs.contains($0) } || plan.outputs.contains(kernel.output)
+                    if kernelClass == .winograd && atEdge { continue }
+                    observations[kernelClass, default: []].append(
                         FittedTerms.Observation(features: KernelFeatures(kernel, in: plan), tile: Double(tile), seconds: timing.secondsPerSample))
                 }
                 let whole = try HostTiming.inferenceSeconds(executor, graph: graph, batch: tile, repeats: 5, minimumSeconds: 0.01)

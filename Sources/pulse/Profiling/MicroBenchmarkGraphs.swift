@@ -13,12 +13,14 @@ enum MicroBenchmarkGraphs {
             let dilation = k == 1 ? 1 : ([1, 2, 4].randomElement(using: &generator) ?? 1)
             let stride = [1, 1, 1, 2].randomElement(using: &generator) ?? 1
             let length = [64, 113, 128, 200].randomElement(using: &generator) ?? 64
+            let groups = [1, 1, 1, 2, 4].randomElement(using: &generator) ?? 1
             // A chain, as in a model: the middle convolutions read and write the layouts they would inside one.
-            graphs.append(("conv \(cin)→\(cout) k\(k) d\(dilation) s\(stride) L\(length)", try single([cin, length]) { x, graph in
+            graphs.append(("conv \(cin)→\(cout) k\(k) d\(dilation) s\(stride) g\(groups) L\(length)", try single([cin, length]) { x, graph in
                 var y = try Conv1d("conv1", inputChannels: cin, outputChannels: cout, kernelSize: k, dilation: dilation, stride: stride,
                                    padding: stride == 1 ? .same : .valid)(x, in: &graph)
                 y = try graph.append(.relu, [y], layer: "relu1")
-                let z = try Conv1d("conv2", inputChannels: cout, outputChannels: cout, kernelSize: k, dilation: dilation)(y, in: &graph)
+                let z = try Conv1d("conv2", inputChannels: cout, outputChannels: cout, kernelSize: k, dilation: dilation,
+                                   groups: cout % (4 * groups) == 0 ? groups : 1)(y, in: &graph)
                 y = try graph.append(.relu, [try graph.append(.add, [y, z], layer: "residual")], layer: "relu2")
                 y = try Conv1d("conv3", inputChannels: cout, outputChannels: cout, kernelSize: k, dilation: dilation)(y, in: &graph)
                 return try graph.append(.relu, [y], layer: "relu3")
