@@ -22,8 +22,9 @@ public protocol CostModel: Sendable {
     /// The target the model describes.
     var target: Target { get }
 
-    /// The cost of `kernel` of `plan` for one sample, in a batch of `batch`, on `threads` threads.
-    func cost(of kernel: Kernel, in plan: KernelPlan, batch: Int, threads: Int) -> KernelCost
+    /// The cost of `kernel`, whose features are `features`, for one sample, in a batch of `batch`, on `threads`
+    /// threads.
+    func cost(of kernel: Kernel, features: KernelFeatures, batch: Int, threads: Int) -> KernelCost
 
     /// Scratch bytes `kernel` needs beside the arena (an im2col buffer), per call.
     func scratchBytes(of kernel: Kernel) -> Int
@@ -33,6 +34,11 @@ public protocol CostModel: Sendable {
 }
 
 extension CostModel {
+    /// The cost of `kernel` of `plan` for one sample, in a batch of `batch`, on `threads` threads.
+    public func cost(of kernel: Kernel, in plan: KernelPlan, batch: Int, threads: Int) -> KernelCost {
+        cost(of: kernel, features: KernelFeatures(kernel, in: plan), batch: batch, threads: threads)
+    }
+
     public func scratchBytes(of kernel: Kernel) -> Int { 0 }
     public func inferenceOverhead(batch: Int, threads: Int) -> Double { 0 }
 }

@@ -120,8 +120,7 @@ public struct FittedCostModel: CostModel {
         return max(1, min(Double(max(threads, 1)), tiles))
     }
 
-    public func cost(of kernel: Kernel, in plan: KernelPlan, batch: Int, threads: Int) -> KernelCost {
-        let features = KernelFeatures(kernel, in: plan)
+    public func cost(of kernel: Kernel, features: KernelFeatures, batch: Int, threads: Int) -> KernelCost {
         guard features.dependsOnInput else { return .zero }
         if case .dataMove(.reshape) = kernel.operation { return .zero }
         guard let terms = coefficients.classes[Self.kernelClass(kernel).rawValue] else { return .zero }

@@ -85,8 +85,7 @@ public struct RooflineCostModel: CostModel {
         }
     }
 
-    public func cost(of kernel: Kernel, in plan: KernelPlan, batch: Int, threads: Int) -> KernelCost {
-        let features = KernelFeatures(kernel, in: plan)
+    public func cost(of kernel: Kernel, features: KernelFeatures, batch: Int, threads: Int) -> KernelCost {
         guard features.dependsOnInput else { return .zero }
         if case .dataMove(.reshape) = kernel.operation { return .zero }
         let c = coefficients

@@ -95,7 +95,7 @@ public struct Profile: Sendable {
         var entries = plan.kernels.enumerated().map { index, kernel in
             let features = KernelFeatures(kernel, in: plan)
             return KernelEntry(index: index, layer: kernel.layer, kind: kernel.kind, multiplyAccumulates: features.multiplyAccumulates,
-                               parameterValues: features.parameterValues, cost: model.cost(of: kernel, in: plan, batch: batch, threads: threads),
+                               parameterValues: features.parameterValues, cost: model.cost(of: kernel, features: features, batch: batch, threads: threads),
                                liveBytes: live[index + 1], share: 0, rank: 0)
         }
         let overhead = model.inferenceOverhead(batch: batch, threads: threads)

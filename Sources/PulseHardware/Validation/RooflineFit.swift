@@ -44,18 +44,26 @@ public struct RooflineFit {
 
     /// Seconds per sample the model gives `plan` with `coefficients`.
     public func predictedSeconds(_ plan: KernelPlan, _ coefficients: RooflineCoefficients) -> Double {
+        predictedSeconds(plan.kernels.map { ($0, KernelFeatures($0, in: plan)) }, coefficients)
+    }
+
+    /// Seconds per sample of kernels whose features are already known.
+    private func predictedSeconds(_ kernels: [(Kernel, KernelFeatures)], _ coefficients: RooflineCoefficients) -> Double {
         let model = RooflineCostModel(target: target, coefficients: coefficients)
         let threads = Int(target.threads.value)
-        return plan.kernels.reduce(0) { $0 + model.cost(of: $1, in: plan, batch: 1, threads: threads).seconds }
+        return kernels.reduce(0) { $0 + model.cost(of: $1.0, features: $1.1, batch: 1, threads: threads).seconds }
     }
 
     /// The coefficients that best fit `measurements` (plans with measured seconds), starting from `start`; each
     /// fitted constant's source says what it was fitted to.
     public func fitted(_ measurements: [(name: String, plan: KernelPlan, seconds: Double)], start: RooflineCoefficients) -> RooflineCoefficients {
         var coefficients = start
+        let networks = measurements.map { measurement in
+            (kernels: measurement.plan.kernels.map { ($0, KernelFeatures($0, in: measurement.plan)) }, seconds: measurement.seconds)
+        }
         func loss(_ candidate: RooflineCoefficients) -> Double {
-            measurements.reduce(0) { total, measurement in
-                let ratio = log(predictedSeconds(measurement.plan, candidate) / measurement.seconds)
+            networks.reduce(0) { total, network in
+                let ratio = log(predictedSeconds(network.kernels, candidate) / network.seconds)
                 return total + ratio * ratio
             }
         }
@@ -75,9 +83,10 @@ public struct RooflineFit {
                     if value(a) < value(b) { high = b } else { low = a }
                 }
                 let x = (low + high) / 2
-                if value(x) < best {
+                let candidate = value(x)
+                if candidate < best {
                     for keyPath in coefficient.keyPaths { coefficients[keyPath: keyPath].value = exp(x) }
-                    best = value(x)
+                    best = candidate
                 }
             }
             if before - best < 1e-9 { break }
