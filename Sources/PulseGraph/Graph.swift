@@ -1,16 +1,45 @@
 /// A model: instructions over Float32 tensors with static shapes, in an order where every operand comes first.
 public struct Graph: Sendable, Equatable, Codable {
-    public private(set) var instructions: [Instruction] = []
+    public internal(set) var instructions: [Instruction] = []
     /// The instructions whose values the model returns.
     public var outputs: [Int] = []
+    /// The key the next new instruction gets: one more than any key the graph has had.
+    public internal(set) var nextKey = 0
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey { case instructions, outputs }
+
+    /// Decodes a graph; instructions written without keys get their positions as keys.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        instructions = try container.decode([Instruction].self, forKey: .instructions)
+        outputs = try container.decode([Int].self, forKey: .outputs)
+        for index in instructions.indices where instructions[index].key.value < 0 { instructions[index].key = InstructionKey(index) }
+        nextKey = (instructions.map(\.key.value).max() ?? -1) + 1
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(instructions, forKey: .instructions)
+        try container.encode(outputs, forKey: .outputs)
+    }
+
+    /// Graphs are equal when their instructions (keys included) and outputs are.
+    public static func == (a: Graph, b: Graph) -> Bool { a.instructions == b.instructions && a.outputs == b.outputs }
 
     /// Appends an instruction after checking its operands and inferring its shape; returns its index.
     /// - Parameter shape: the declared shape of an `input` or `param` (ignored otherwise).
     /// - Throws: `GraphError` naming the layer when an operand is unknown or the shapes do not fit.
     @discardableResult
     public mutating func append(_ primitive: Primitive, _ inputs: [Int] = [], shape: [Int] = [], layer: String) throws -> Int {
+        let index = try append(primitive, inputs, shape: shape, layer: layer, key: InstructionKey(nextKey))
+        nextKey += 1
+        return index
+    }
+
+    /// `append` with the key given: for rebuilding a graph whose instructions keep their keys.
+    mutating func append(_ primitive: Primitive, _ inputs: [Int], shape: [Int], layer: String, key: InstructionKey) throws -> Int {
         guard inputs.allSatisfy({ $0 >= 0 && $0 < instructions.count }) else {
             throw GraphError("\(layer): \(primitive) refers to an instruction that does not exist yet")
         }
@@ -25,7 +54,8 @@ public struct Graph: Sendable, Equatable, Codable {
         if case .param(let name) = primitive, instructions.contains(where: { $0.primitive == primitive }) {
             throw GraphError("\(layer): parameter \(name) is declared twice")
         }
-        instructions.append(Instruction(primitive: primitive, inputs: inputs, shape: outputShape, layer: layer))
+        instructions.append(Instruction(primitive: primitive, inputs: inputs, shape: outputShape, layer: layer, key: key))
+        nextKey = max(nextKey, key.value + 1)
         return instructions.count - 1
     }
 
@@ -70,6 +100,9 @@ public struct Graph: Sendable, Equatable, Codable {
             guard rebuilt.instructions[index].shape == instruction.shape else {
                 throw GraphError("\(instruction.layer): instruction \(index) claims shape \(instruction.shape), its operands give \(rebuilt.instructions[index].shape)")
             }
+        }
+        guard Set(instructions.map(\.key)).count == instructions.count else {
+            throw GraphError("two instructions of the graph share a key")
         }
         guard !outputs.isEmpty, outputs.allSatisfy({ $0 >= 0 && $0 < instructions.count }) else {
             throw GraphError("the graph's outputs \(outputs) are not instructions of it")

@@ -7,11 +7,28 @@ public struct Instruction: Sendable, Equatable, Codable {
     public var shape: [Int]
     /// The layer that emitted the instruction (`conv3`), so that reports speak in layers.
     public var layer: String
+    /// The instruction's identity, kept across rewrites.
+    public var key: InstructionKey
 
-    public init(primitive: Primitive, inputs: [Int], shape: [Int], layer: String) {
+    /// An instruction; `key` is its identity within its graph.
+    public init(primitive: Primitive, inputs: [Int], shape: [Int], layer: String, key: InstructionKey) {
         self.primitive = primitive
         self.inputs = inputs
         self.shape = shape
         self.layer = layer
+        self.key = key
+    }
+
+    private enum CodingKeys: String, CodingKey { case primitive, inputs, shape, layer, key }
+
+    /// Decodes an instruction; one written before instructions had keys gets key `-1`, which `Graph` replaces by
+    /// the instruction's position.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        primitive = try container.decode(Primitive.self, forKey: .primitive)
+        inputs = try container.decode([Int].self, forKey: .inputs)
+        shape = try container.decode([Int].self, forKey: .shape)
+        layer = try container.decode(String.self, forKey: .layer)
+        key = try container.decodeIfPresent(InstructionKey.self, forKey: .key) ?? InstructionKey(-1)
     }
 }
