@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "PulseRuntime", targets: ["PulseRuntime"]),
         .library(name: "PulseONNX", targets: ["PulseONNX"]),
         .library(name: "PulseHardware", targets: ["PulseHardware"]),
+        .library(name: "PulseSearch", targets: ["PulseSearch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,6 +50,7 @@ let package = Package(
         .target(name: "PulseModels", dependencies: ["PulseGraph", "PulseEngine", "PulseDSP", "PulseSignals"]),
         .target(name: "PulseRuntime", dependencies: ["PulseModels", "PulseDSP", "PulseSignals", "PulseGraph"]),
         .target(name: "PulseHardware", dependencies: ["PulseGraph"], resources: [.copy("Targets")]),
+        .target(name: "PulseSearch", dependencies: ["PulseModels", "PulseHardware", "PulseEngine", "PulseGraph", "PulseSignals", "PulseDSP", "CBLAS"]),
         .target(
             name: "PulseONNX",
             dependencies: ["PulseGraph", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -56,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "pulse",
             dependencies: [
-                "PulseSignals", "PulseDSP", "PulseGraph", "PulseEngine", "PulseModels", "PulseRuntime", "PulseONNX", "PulseHardware",
+                "PulseSignals", "PulseDSP", "PulseGraph", "PulseEngine", "PulseModels", "PulseRuntime", "PulseONNX", "PulseHardware", "PulseSearch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "PulseTestSupport", dependencies: ["PulseSignals", "PulseGraph"], path: "Tests/PulseTestSupport"),
@@ -67,6 +69,7 @@ let package = Package(
         .testTarget(name: "PulseModelsTests", dependencies: ["PulseModels", "PulseEngine", "PulseTestSupport"]),
         .testTarget(name: "PulseRuntimeTests", dependencies: ["PulseRuntime", "PulseDSP", "PulseTestSupport"]),
         .testTarget(name: "PulseHardwareTests", dependencies: ["PulseHardware", "PulseGraph", "PulseEngine"]),
+        .testTarget(name: "PulseSearchTests", dependencies: ["PulseSearch", "PulseModels", "PulseEngine", "PulseGraph", "PulseHardware", "PulseTestSupport"]),
         .testTarget(name: "PulseONNXTests", dependencies: ["PulseONNX", "PulseEngine", "PulseGraph", "PulseModels", "PulseSignals", "PulseTestSupport"]),
         .testTarget(name: "PulseCLITests", dependencies: ["pulse", "PulseModels", "PulseGraph", "PulseEngine", "PulseSignals", "PulseTestSupport", "CHDF5"]),
     ]

@@ -15,7 +15,18 @@ extension Graph {
         for layer in layers where !instructions.contains(where: { $0.layer == layer }) {
             throw GraphError("no instruction of the graph belongs to layer \(layer)")
         }
-        let members = instructions.indices.filter { wanted.contains(instructions[$0].layer) }
+        var region = try region(of: instructions.indices.filter { wanted.contains(instructions[$0].layer) })
+        region.layers = layers
+        return region
+    }
+
+    /// The region made of the instructions at `positions`, with its boundary; its `layers` are theirs.
+    /// - Throws: `GraphError` when a position is outside the graph.
+    public func region(of positions: [Int]) throws -> GraphRegion {
+        guard positions.allSatisfy({ $0 >= 0 && $0 < instructions.count }) else {
+            throw GraphError("a region of positions \(positions) reaches outside the graph's \(instructions.count) instructions")
+        }
+        let members = Array(Set(positions)).sorted()
         let inside = Set(members)
         var inputs: [Int] = []
         for position in members {
@@ -23,6 +34,8 @@ extension Graph {
         }
         var read = Set(outputs)
         for (position, instruction) in instructions.enumerated() where !inside.contains(position) { read.formUnion(instruction.inputs) }
+        var layers: [String] = []
+        for position in members where !layers.contains(instructions[position].layer) { layers.append(instructions[position].layer) }
         return GraphRegion(layers: layers, instructions: members, keys: members.map { instructions[$0].key }, inputs: inputs,
                            outputs: members.filter { read.contains($0) })
     }
@@ -37,8 +50,7 @@ extension Graph {
         var subgraph = Graph()
         var position: [Int: Int] = [:]
         for (number, input) in region.inputs.enumerated() {
-            position[input] = try subgraph.append(.input(name: "boundary\(number)"), shape: instructions[input].shape,
-                                                  layer: instructions[input].layer)
+            position[input] = try subgraph.append(.input(name: "boundary\(number)"), shape: instructions[input].shape, layer: "boundary")
         }
         for member in region.instructions {
             let instruction = instructions[member]

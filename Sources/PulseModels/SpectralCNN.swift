@@ -34,31 +34,8 @@ public struct SpectralCNN: Sendable, Equatable {
     /// The instruction graph: input `ModelFile.inputName` of `input.shape`, output the logits `[bins.count]`.
     public func graph() throws -> Graph {
         var graph = Graph()
-        let samples = input.windowSamples
         let x = try graph.append(.input(name: ModelFile.inputName), shape: input.shape, layer: "input")
-        let hann = Tensor(shape: [1, samples], scalars: (0..<samples).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(samples))) })
-        let taper = try graph.append(.const(hann), layer: "spectrum")
-        let tapered = try graph.append(.mul, [x, taper], layer: "spectrum")
-        var cosines = [Float](repeating: 0, count: bins.count * samples)
-        var sines = [Float](repeating: 0, count: bins.count * samples)
-        for k in 0..<bins.count {
-            let hz = bins.bpm(k) / 60
-            for t in 0..<samples {
-                let phase = 2 * Double.pi * hz * Double(t) / input.sampleRateHz
-                cosines[k * samples + t] = Float(cos(phase))
-                sines[k * samples + t] = Float(sin(phase))
-            }
-        }
-        let cosine = try graph.append(.const(Tensor(shape: [bins.count, samples], scalars: cosines)), layer: "spectrum")
-        let sine = try graph.append(.const(Tensor(shape: [bins.count, samples], scalars: sines)), layer: "spectrum")
-        let real = try graph.append(.contract(spec: try ContractSpec("ft,ct->cf")), [cosine, tapered], layer: "spectrum")
-        let imaginary = try graph.append(.contract(spec: try ContractSpec("ft,ct->cf")), [sine, tapered], layer: "spectrum")
-        let power = try graph.append(.add, [try graph.append(.mul, [real, real], layer: "spectrum"),
-                                            try graph.append(.mul, [imaginary, imaginary], layer: "spectrum")], layer: "spectrum")
-        let peak = try graph.append(.reduce(kind: .max, axes: [1]), [power], layer: "spectrum")
-        let floor = try graph.append(.const(Tensor(shape: [1], scalars: [1e-6])), layer: "spectrum")
-        let divisor = try graph.append(.reshape(shape: [input.channels, 1]), [try graph.append(.add, [peak, floor], layer: "spectrum")], layer: "spectrum")
-        var y = try graph.append(.div, [power, divisor], layer: "spectrum")
+        var y = try SpectrumFrontEnd(input: input, bins: bins)(x, in: &graph)
         y = try Conv1d("conv0", inputChannels: input.channels, outputChannels: width, kernelSize: kernelSize)(y, in: &graph)
         y = try graph.append(.relu, [y], layer: "conv0")
         for (index, dilation) in dilations.enumerated() {

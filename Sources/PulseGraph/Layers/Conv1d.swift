@@ -12,6 +12,8 @@ public struct Conv1d: Layer, Sendable {
         case same
         /// The whole span before, so that output `t` depends on inputs up to `t` only.
         case causal
+        /// These many zeros before and after: for rewrites that keep another layer's geometry.
+        case explicit(before: Int, after: Int)
     }
 
     /// The layer's name, which prefixes its parameters.
@@ -77,6 +79,8 @@ public struct Conv1d: Layer, Sendable {
         case .valid: return input
         case .same where span > 0: return try graph.append(.pad(axis: axis, before: span / 2, after: span - span / 2), [input], layer: name)
         case .causal where span > 0: return try graph.append(.pad(axis: axis, before: span, after: 0), [input], layer: name)
+        case .explicit(let before, let after) where before > 0 || after > 0:
+            return try graph.append(.pad(axis: axis, before: before, after: after), [input], layer: name)
         default: return input
         }
     }
@@ -84,26 +88,36 @@ public struct Conv1d: Layer, Sendable {
 
 /// A depthwise 1-D convolution: each channel filtered by its own kernel, `contract("ck,ckt->ct")`.
 public struct DepthwiseConv1d: Layer, Sendable {
+    /// The layer's name, which prefixes its parameters.
     public let name: String
+    /// Channels of the input and the output.
     public let channels: Int
+    /// Taps of each channel's filter.
     public let kernelSize: Int
+    /// Positions between taps.
     public let dilation: Int
+    /// Positions between outputs.
+    public let stride: Int
+    /// Zeros around the length axis.
     public let padding: Conv1d.Padding
 
-    public init(_ name: String, channels: Int, kernelSize: Int, dilation: Int = 1, padding: Conv1d.Padding = .same) {
+    /// A depthwise convolution named `name`; parameters `name.weight` (`[channels, kernelSize]`) and `name.bias`.
+    public init(_ name: String, channels: Int, kernelSize: Int, dilation: Int = 1, stride: Int = 1, padding: Conv1d.Padding = .same) {
         self.name = name
         self.channels = channels
         self.kernelSize = kernelSize
         self.dilation = dilation
+        self.stride = stride
         self.padding = padding
     }
 
+    /// Appends the convolution after `input` (`[channels, length]`).
     public func callAsFunction(_ input: Int, in graph: inout Graph) throws -> Int {
         let weight = try graph.append(.param(name: name + ".weight"), shape: [channels, kernelSize], layer: name)
         let bias = try graph.append(.param(name: name + ".bias"), shape: [channels, 1], layer: name)
         let padded = try Conv1d(name, inputChannels: channels, outputChannels: channels, kernelSize: kernelSize, dilation: dilation,
                                 padding: padding).convolutionPadding(input, in: &graph)
-        let windows = try graph.append(.window(axis: 1, size: kernelSize, stride: 1, dilation: dilation), [padded], layer: name)
+        let windows = try graph.append(.window(axis: 1, size: kernelSize, stride: stride, dilation: dilation), [padded], layer: name)
         let product = try graph.append(.contract(spec: try ContractSpec("ck,ckt->ct")), [weight, windows], layer: name)
         return try graph.append(.add, [product, bias], layer: name)
     }
