@@ -15,6 +15,10 @@ public struct TrainingSettings: Sendable, Equatable {
     /// so that the model sees rates and cadences beyond those of the training recordings.
     public var stretch = 0.1
     public var seed: UInt64 = 2015
+    /// The teacher term's share when fine-tuning with a teacher (`DistillationLoss`).
+    public var teacherWeight: Float = 0.5
+    /// The softmax temperature of the teacher term.
+    public var temperature: Float = 2
 
     public init() {}
 }
@@ -47,17 +51,44 @@ public struct ModelTrainer: Sendable {
             throw RecordingError(path: training.recordings.joined(separator: ", "), .noTrainingWindow)
         }
         let graph = try architecture.graph()
-        let bins = architecture.bins
+        let start = ModelFile(graph: graph, parameters: graph.initialParameters(seed: settings.seed), input: architecture.input,
+                              output: architecture.bins)
+        return try fit(start, training: training, validation: validation, teacher: nil, frozen: [], report: report)
+    }
+
+    /// Fine-tunes `model` from its own weights on `training` (the architecture is ignored): with a `teacher`, by
+    /// distillation (`DistillationLoss` with the settings' teacher weight and temperature), the teacher run on the
+    /// same augmented windows in every step; parameters named in `frozen` keep their values.
+    /// - Throws: `RecordingError` when `training` holds no window; `GraphError` when the teacher's output does not
+    ///   match the model's.
+    public func fineTune(_ model: ModelFile, on training: TrainingSet, validation: TrainingSet? = nil, teacher: ModelFile? = nil,
+                         frozen: Set<String> = [], report: (EpochReport) -> Void = { _ in }) throws -> ModelFile {
+        guard training.count > 0 else {
+            throw RecordingError(path: training.recordings.joined(separator: ", "), .noTrainingWindow)
+        }
+        if let teacher, teacher.input != model.input || teacher.output != model.output {
+            throw GraphError("the teacher reads or returns something other than the model it teaches")
+        }
+        return try fit(model, training: training, validation: validation, teacher: teacher, frozen: frozen, report: report)
+    }
+
+    private func fit(_ model: ModelFile, training: TrainingSet, validation: TrainingSet?, teacher: ModelFile?, frozen: Set<String>,
+                     report: (EpochReport) -> Void) throws -> ModelFile {
+        let bins = model.output
         let targets = training.labelsBpm.map { bins.target(bpm: $0, sigmaBpm: settings.labelSigmaBpm) }
         let batchesPerEpoch = (training.count + settings.batchSize - 1) / settings.batchSize
         let schedule = LearningRateSchedule(peak: settings.learningRate, warmupSteps: batchesPerEpoch,
                                             totalSteps: batchesPerEpoch * settings.epochs)
-        var trainer = Trainer(executor: try Executor(graph: graph, parameters: graph.initialParameters(seed: settings.seed)),
-                              optimiser: Adam(weightDecay: settings.weightDecay), loss: .softmaxCrossEntropy,
-                              schedule: schedule, batchSize: settings.batchSize, seed: settings.seed)
+        let loss: any TrainingLoss = teacher == nil ? Loss.softmaxCrossEntropy
+            : DistillationLoss(label: .softmaxCrossEntropy, teacherWeight: settings.teacherWeight, temperature: settings.temperature)
+        let teacherExecutor = try teacher.map { try Executor(graph: $0.graph, parameters: $0.parameters) }
+        try teacherExecutor?.prepareInference()
+        var trainer = Trainer(executor: try Executor(graph: model.graph, parameters: model.parameters),
+                              optimiser: Adam(weightDecay: settings.weightDecay), loss: loss,
+                              schedule: schedule, batchSize: settings.batchSize, seed: settings.seed, teacher: teacherExecutor, frozen: frozen)
         let started = Date()
         let stretch = settings.stretch
-        let samples = architecture.input.windowSamples
+        let samples = model.input.windowSamples
         for epoch in 1...settings.epochs {
             let epochStart = Date()
             let sigma = settings.labelSigmaBpm
@@ -76,7 +107,7 @@ public struct ModelTrainer: Sendable {
                                windowsPerSecond: Double(training.count) / max(elapsed, 1e-9),
                                secondsLeft: total / Double(epoch) * Double(settings.epochs - epoch)))
         }
-        return ModelFile(graph: graph, parameters: trainer.executor.parameters, input: architecture.input, output: bins)
+        return ModelFile(graph: model.graph, parameters: trainer.executor.parameters, input: model.input, output: bins, metadata: model.metadata)
     }
 
     /// Stretches every channel of a `[channels × samples]` window in time by `factor` (linear interpolation,

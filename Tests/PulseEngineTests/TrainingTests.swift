@@ -53,7 +53,7 @@ import PulseGraph
         let inputs = (0..<64).map { _ in [Float.random(in: -1...1, using: &generator), Float.random(in: -1...1, using: &generator)] }
         let targets = inputs.map { [2 * $0[0] - $0[1] + 0.5] }
         var trainer = Trainer(executor: try Executor(graph: graph, parameters: graph.initialParameters(seed: seed)), optimiser: optimiser,
-                              loss: .huber(delta: 1), schedule: LearningRateSchedule(peak: 0.05, warmupSteps: 5, totalSteps: 400),
+                              loss: Loss.huber(delta: 1), schedule: LearningRateSchedule(peak: 0.05, warmupSteps: 5, totalSteps: 400),
                               batchSize: 8, seed: seed)
         var loss: Float = .infinity
         for _ in 0..<50 { loss = try trainer.epoch(inputs: inputs, targets: targets) }

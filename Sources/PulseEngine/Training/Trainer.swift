@@ -3,23 +3,34 @@ import PulseGraph
 /// gradient through `Executor.gradients`, and steps an optimiser under a learning-rate schedule. Each batch is
 /// split over `threads` threads (data-parallel) and their gradients summed. The same seed, data, settings and
 /// thread count give the same parameters.
+///
+/// With a `teacher`, each step also runs the teacher on the same augmented inputs and hands its outputs to the
+/// loss (`DistillationLoss`). Parameters named in `frozen` keep their values.
 public struct Trainer<O: Optimiser> {
     public var executor: Executor
     public var optimiser: O
-    public var loss: Loss
+    public var loss: any TrainingLoss
     public var schedule: LearningRateSchedule
     public var batchSize: Int
     public var threads: Int
+    /// A model whose outputs on each batch go to the loss; it is not trained.
+    public var teacher: Executor?
+    /// Parameters that are not trained.
+    public var frozen: Set<String>
     private var generator: SeededGenerator
     public private(set) var step = 0
 
-    public init(executor: Executor, optimiser: O, loss: Loss, schedule: LearningRateSchedule, batchSize: Int, seed: UInt64, threads: Int = 2) {
+    /// A trainer of `executor`'s parameters (its graph must have one input and one output).
+    public init(executor: Executor, optimiser: O, loss: any TrainingLoss, schedule: LearningRateSchedule, batchSize: Int, seed: UInt64,
+                threads: Int = 2, teacher: Executor? = nil, frozen: Set<String> = []) {
         self.executor = executor
         self.optimiser = optimiser
         self.loss = loss
         self.schedule = schedule
         self.batchSize = batchSize
         self.threads = max(1, threads)
+        self.teacher = teacher
+        self.frozen = frozen
         self.generator = SeededGenerator(seed: seed)
     }
 
@@ -67,15 +78,17 @@ public struct Trainer<O: Optimiser> {
         let parts = min(threads, count)
         let inputWidth = input.shape.reduce(1, *)
         let outputWidth = outputShape.reduce(1, *)
-        let (executor, loss) = (self.executor, self.loss)
+        let (executor, loss, teacher, frozen) = (self.executor, self.loss, self.teacher, self.frozen)
         let pieces = try concurrentParts(count: count, parts: parts) { range -> (Float, [String: Tensor]) in
             let share = Float(range.count) / Float(count)
             let x = Tensor(shape: [range.count] + input.shape, scalars: Array(inputs[(range.lowerBound * inputWidth)..<(range.upperBound * inputWidth)]))
             let y = Tensor(shape: [range.count] + outputShape, scalars: Array(targets[(range.lowerBound * outputWidth)..<(range.upperBound * outputWidth)]))
             let evaluation = try executor.evaluate([input.name: x])
-            var (value, gradient) = loss.evaluate(predictions: evaluation.outputs[0], targets: y)
+            let taught = try teacher?.infer([input.name: x])[0]
+            var (value, gradient) = loss.evaluate(predictions: evaluation.outputs[0], targets: y, teacher: taught)
             for i in gradient.scalars.indices { gradient.scalars[i] *= share }
-            return (value * share, try executor.gradients(evaluation, outputGradients: [gradient]))
+            let gradients = try executor.gradients(evaluation, outputGradients: [gradient])
+            return (value * share, frozen.isEmpty ? gradients : gradients.filter { !frozen.contains($0.key) })
         }
         var total = pieces[0]
         for piece in pieces.dropFirst() {
