@@ -53,6 +53,12 @@ public struct NeuralEstimator: HeartRateEstimator, Sendable {
 
     public func estimate(_ recording: Recording, layout: WindowLayout) throws -> [WindowEstimate] {
         let (windows, valid) = try InputPipeline(input: model.input, preprocessing: preprocessing).windows(recording, layout: layout)
+        return try estimate(windows: windows, valid: valid, references: windows.indices.map { recording.reference?.label(at: $0) }, layout: layout)
+    }
+
+    /// Estimates over windows already cut by the input pipeline: the model scores the `valid` ones and the tracker
+    /// follows them, skipping the others. `references` gives each window's reference rate, if any.
+    public func estimate(windows: [[Float]], valid: [Bool], references: [Double?], layout: WindowLayout) throws -> [WindowEstimate] {
         let analysed = windows.indices.filter { valid[$0] }
         let probabilities = try self.probabilities(analysed.map { windows[$0] })
         let bins = model.output
@@ -67,7 +73,7 @@ public struct NeuralEstimator: HeartRateEstimator, Sendable {
         return windows.indices.map { index in
             let result = byWindow[index]
             return WindowEstimate(index: index, endSeconds: layout.endSeconds(ofWindow: index), bpm: result?.0,
-                                  confidence: result?.1 ?? 0, referenceBpm: recording.reference?.label(at: index))
+                                  confidence: result?.1 ?? 0, referenceBpm: references[index])
         }
     }
 }

@@ -1,0 +1,103 @@
+import Foundation
+import PulseGraph
+import PulseHardware
+import PulseModels
+
+/// Evaluates candidates of one search: applies the rewrites to the parent, checks the target's memory, fine-tunes
+/// with distillation from the parent on the training recordings, scores MAE with the tracker on the validation
+/// recordings (none of whose windows is trained on), and costs the result on the target.
+public struct CandidateEvaluator: Sendable {
+    public let parent: ModelFile
+    public let data: SearchData
+    public let trainingRecordings: [Int]
+    public let validationRecordings: [Int]
+    public let target: Target
+    public let settings: SearchSettings
+    private let training: TrainingSet
+    private let deviationWindows: [[Float]]
+
+    /// An evaluator of rewrites of `parent`; the validation recordings are `data.validationSplit(share:seed:)` of
+    /// the settings.
+    public init(parent: ModelFile, data: SearchData, target: Target, settings: SearchSettings) {
+        self.parent = parent
+        self.data = data
+        self.target = target
+        self.settings = settings
+        let validation = data.validationSplit(share: settings.validationShare, seed: settings.seed)
+        validationRecordings = validation
+        trainingRecordings = data.recordings.indices.filter { !validation.contains($0) }
+        training = data.trainingSet(trainingRecordings)
+        let held = data.trainingSet(validation)
+        deviationWindows = Array(stride(from: 0, to: held.count, by: max(1, held.count / 64)).map { held.inputs[$0] }.prefix(64))
+    }
+
+    /// Windows of the training recordings that fine-tuning draws from.
+    public var trainingWindows: Int { training.count }
+
+    /// The profile of `model` on the target.
+    public func profile(_ model: ModelFile) -> Profile { Profile(plan: KernelPlan(graph: model.graph), target: target) }
+
+    /// Evaluates `candidate`; returns its result and, when it was fine-tuned, the fine-tuned model.
+    /// - Throws: errors of training or inference on a model that applies (a rewrite that does not apply is a result).
+    public func evaluate(_ candidate: Candidate) throws -> (CandidateResult, ModelFile?) {
+        let started = Date()
+        var result = CandidateResult(id: candidate.id, candidate: candidate, status: .evaluated, evaluationSeconds: 0)
+        var model = parent
+        do {
+            for rewrite in candidate.rewrites { model = try rewrite.apply(to: model) }
+        } catch {
+            result.status = .inapplicable
+            result.error = "\(error)"
+            result.evaluationSeconds = Date().timeIntervalSince(started)
+            return (result, nil)
+        }
+        let profile = self.profile(model)
+        result.seconds = profile.seconds
+        result.joules = profile.joules
+        result.arenaBytes = profile.targetMemory.arenaBytes
+        result.parameterBytes = profile.targetMemory.parameterBytes
+        result.multiplyAccumulates = model.graph.multiplyAccumulates
+        result.parameters = model.graph.parameterCount
+        guard profile.targetMemory.fits else {
+            result.status = .overMemory
+            result.error = profile.targetMemory.overLimits.joined(separator: "; ")
+            result.evaluationSeconds = Date().timeIntervalSince(started)
+            return (result, nil)
+        }
+        result.outputDeviation = try OutputDeviation.relative(parent: parent, child: model, windows: deviationWindows, threads: settings.threads)
+        let seed = candidate.seed(settings.seed)
+        var subset = training
+        if training.count > settings.windowsPerCandidate {
+            var generator = SeededGenerator(seed: seed)
+            let chosen = Array(training.inputs.indices.shuffled(using: &generator).prefix(settings.windowsPerCandidate)).sorted()
+            subset.inputs = chosen.map { training.inputs[$0] }
+            subset.labelsBpm = chosen.map { training.labelsBpm[$0] }
+            subset.recordingOfWindow = chosen.map { training.recordingOfWindow[$0] }
+        }
+        var trainingSettings = TrainingSettings()
+        trainingSettings.epochs = settings.fineTuneEpochs
+        trainingSettings.learningRate = settings.learningRate
+        trainingSettings.seed = seed
+        let trainer = ModelTrainer(architecture: .baseline, settings: trainingSettings)
+        let tuned = try trainer.fineTune(model, on: subset, teacher: parent)
+        let mae = try data.trackedMae(tuned, recordings: validationRecordings, threads: settings.threads)
+        result.maeBpm = mae.overall
+        result.maeBpmByDataset = mae.byDataset
+        result.evaluationSeconds = Date().timeIntervalSince(started)
+        return (result, tuned)
+    }
+}
+
+extension CandidateEvaluator {
+    /// The chosen candidate as a shippable model: its fine-tuned weights (from `start`), fine-tuned again with
+    /// distillation from the parent on every recording (training and validation) for the settings' final epochs.
+    public func finalise(_ start: ModelFile, report: (EpochReport) -> Void = { _ in }) throws -> ModelFile {
+        guard settings.finalEpochs > 0 else { return start }
+        var trainingSettings = TrainingSettings()
+        trainingSettings.epochs = settings.finalEpochs
+        trainingSettings.learningRate = settings.learningRate
+        trainingSettings.seed = settings.seed
+        return try ModelTrainer(architecture: .baseline, settings: trainingSettings)
+            .fineTune(start, on: data.trainingSet(Array(data.recordings.indices)), teacher: parent, report: report)
+    }
+}

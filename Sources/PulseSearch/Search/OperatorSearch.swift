@@ -1,0 +1,221 @@
+import Foundation
+import PulseGraph
+import PulseModels
+
+/// Grassroots operator search (after Benmeziane et al. 2023) over one model and target:
+///
+/// 1. cost every operator of the parent on the target and rank them, costliest first;
+/// 2. generation 0: the parent itself (fine-tuned like every candidate: the MAE reference) and every rewrite of the
+///    costliest operator, then of its neighbours in the ranking, up to the population;
+/// 3. each candidate is fine-tuned with distillation, scored and costed (`CandidateEvaluator`) and written to the
+///    work dir at once;
+/// 4. later generations: NSGA-II over (validation MAE, target latency) with constraint domination (MAE within the
+///    budget, memory within the target's limits), binary tournaments, crossover (one parent's rewrites plus the
+///    other's on layers it leaves alone) and mutation; the main mutation deepens a candidate with a rewrite of its
+///    own costliest operator not yet rewritten (GOS's "next operator"), others change or drop one rewrite;
+/// 5. stop when a candidate within the budget reaches the cost goal, the generations are done, or time is up.
+///
+/// Candidates found in the work dir are not evaluated again; the sequence of candidates depends only on the seed and
+/// the results, so a resumed search follows the same path as one never stopped.
+public struct OperatorSearch {
+    /// What the search tells its caller as it goes.
+    public struct Progress: Sendable {
+        public var generation: Int
+        public var generations: Int
+        public var evaluated: Int
+        public var reused: Int
+        public var candidatesPerMinute: Double
+        public var secondsLeft: Double
+        /// The current front: (MAE, seconds) of the non-dominated candidates within the budget.
+        public var front: [(maeBpm: Double, seconds: Double)]
+        public var lastResult: CandidateResult?
+    }
+
+    /// How the search ended.
+    public struct Outcome: Sendable {
+        public var results: [CandidateResult]
+        /// The fine-tuned parent: the MAE and cost reference.
+        public var reference: CandidateResult
+        /// The non-dominated candidates within the MAE budget and memory limits, by cost.
+        public var front: [CandidateResult]
+        /// The cheapest candidate within the budget.
+        public var chosen: CandidateResult?
+        public var generations: Int
+        public var stopReason: String
+        public var evaluatedNow: Int
+        public var reused: Int
+        public var seconds: Double
+    }
+
+    public let evaluator: CandidateEvaluator
+    public let workDirectory: WorkDirectory
+    public let deadline: Date
+
+    /// A search with `evaluator`, recording into `workDirectory`, evaluating nothing new after `deadline`.
+    public init(evaluator: CandidateEvaluator, workDirectory: WorkDirectory, deadline: Date) {
+        self.evaluator = evaluator
+        self.workDirectory = workDirectory
+        self.deadline = deadline
+    }
+
+    var settings: SearchSettings { evaluator.settings }
+
+    /// The MAE a candidate may have, given the reference's.
+    func maeLimit(_ reference: CandidateResult) -> Double { (reference.maeBpm ?? .infinity) + settings.maxMaeIncreaseBpm }
+
+    func violation(_ result: CandidateResult, limit: Double) -> Double {
+        guard result.status == .evaluated, let mae = result.maeBpm, mae.isFinite else { return .infinity }
+        return max(0, mae - limit)
+    }
+
+    /// Runs the search.
+    /// - Throws: `SearchError.unreachable` when no rewrite applies to any operator of the model;
+    ///   errors of evaluation and of writing the work dir.
+    public func run(progress: (Progress) -> Void = { _ in }) throws -> Outcome {
+        let started = Date()
+        var generator = SeededGenerator(seed: settings.seed)
+        var archive: [String: CandidateResult] = [:]
+        var order: [String] = []
+        var (evaluatedNow, reused) = (0, 0)
+        var timeUp = false
+        var generation = 0
+
+        func evaluate(_ candidate: Candidate) throws -> CandidateResult? {
+            if let known = archive[candidate.id] { return known }
+            let result: CandidateResult
+            if let stored = workDirectory.result(candidate.id), stored.candidate == candidate {
+                result = stored
+                reused += 1
+            } else {
+                guard Date() < deadline else {
+                    timeUp = true
+                    return nil
+                }
+                let (fresh, model) = try evaluator.evaluate(candidate)
+                try workDirectory.record(fresh, model: model)
+                result = fresh
+                evaluatedNow += 1
+            }
+            archive[candidate.id] = result
+            order.append(candidate.id)
+            let minutes = Date().timeIntervalSince(started) / 60
+            progress(Progress(generation: generation, generations: settings.generations, evaluated: evaluatedNow, reused: reused,
+                              candidatesPerMinute: minutes > 0 ? Double(evaluatedNow) / minutes : 0,
+                              secondsLeft: max(0, deadline.timeIntervalSinceNow), front: currentFront().map { ($0.maeBpm ?? 0, $0.seconds ?? 0) },
+                              lastResult: result))
+            return result
+        }
+        func currentFront() -> [CandidateResult] {
+            guard let reference = archive[Candidate(rewrites: []).id] else { return [] }
+            return Self.front(order.compactMap { archive[$0] }, limit: maeLimit(reference))
+        }
+
+        let parent = evaluator.parent
+        guard let reference = try evaluate(Candidate(rewrites: [])) else {
+            throw SearchError.setting("--budget", reason: "ran out before the parent model was evaluated")
+        }
+        let limit = maeLimit(reference)
+        let parentSeconds = reference.seconds ?? .infinity
+        let ranking = OperatorCosts(graph: parent.graph, target: evaluator.target).ranking
+        var firstGeneration: [Candidate] = []
+        for entry in ranking where firstGeneration.count < settings.population - 1 {
+            for rewrite in RewriteMenu.options(for: entry.layer, in: parent) where firstGeneration.count < settings.population - 1 {
+                firstGeneration.append(Candidate(rewrites: [rewrite]))
+            }
+        }
+        guard !firstGeneration.isEmpty else {
+            throw SearchError.unreachable(target: evaluator.target.name, reason: "no rewrite applies to any operator of the model")
+        }
+        func goalReached() -> Bool {
+            archive.values.contains { $0.status == .evaluated && ($0.maeBpm ?? .infinity) <= limit && ($0.seconds ?? .infinity) <= settings.costGoal * parentSeconds }
+        }
+        var stopReason = "all \(settings.generations) generations done"
+        for candidate in firstGeneration where !timeUp { _ = try evaluate(candidate) }
+        generation = 1
+        while generation < settings.generations {
+            if timeUp { stopReason = "time budget spent"; break }
+            if goalReached() { stopReason = "cost goal reached (\(String(format: "%.3f", settings.costGoal)) of the parent)"; break }
+            let pool = order.compactMap { archive[$0] }.filter { $0.status == .evaluated }
+            let points = pool.map { [$0.maeBpm ?? .infinity, $0.seconds ?? .infinity] }
+            let violations = pool.map { violation($0, limit: limit) }
+            let selected = ParetoRanking.select(settings.population, points, violations: violations)
+            let fronts = ParetoRanking.fronts(selected.map { points[$0] }, violations: selected.map { violations[$0] })
+            var rank: [Int: Int] = [:]
+            for (number, front) in fronts.enumerated() { for member in front { rank[selected[member]] = number } }
+            func tournament() -> CandidateResult {
+                let a = selected[Int.random(in: 0..<selected.count, using: &generator)]
+                let b = selected[Int.random(in: 0..<selected.count, using: &generator)]
+                return pool[(rank[a] ?? 0, a) <= (rank[b] ?? 0, b) ? a : b]
+            }
+            var offspring: [Candidate] = []
+            var attempts = 0
+            while offspring.count < settings.population && attempts < 30 * settings.population {
+                attempts += 1
+                var child = tournament().candidate
+                if Double.random(in: 0..<1, using: &generator) < 0.5 {
+                    let other = tournament().candidate
+                    let taken = child.layers
+                    child.rewrites += other.rewrites.filter { Set($0.layers).isDisjoint(with: taken) && !$0.layers.isEmpty }
+                }
+                child = mutate(child, using: &generator)
+                guard archive[child.id] == nil, !offspring.contains(child), !child.rewrites.isEmpty else { continue }
+                offspring.append(child)
+            }
+            guard !offspring.isEmpty else { stopReason = "no new candidate could be made"; break }
+            for candidate in offspring where !timeUp { _ = try evaluate(candidate) }
+            generation += 1
+        }
+        if timeUp { stopReason = "time budget spent" } else if goalReached() && generation < settings.generations { stopReason = "cost goal reached" }
+        let results = order.compactMap { archive[$0] }
+        let front = Self.front(results, limit: limit)
+        let chosen = front.filter { $0.id != reference.id }.min { (($0.seconds ?? .infinity), ($0.maeBpm ?? .infinity)) < (($1.seconds ?? .infinity), ($1.maeBpm ?? .infinity)) }
+        return Outcome(results: results, reference: reference, front: front, chosen: chosen, generations: generation, stopReason: stopReason,
+                       evaluatedNow: evaluatedNow, reused: reused, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Mutation: with probability 0.6 (or always, for an empty candidate) a rewrite of the candidate's costliest
+    /// operator that it leaves alone (the first of the three costliest with any option, picked at random); else
+    /// one rewrite swapped for another option of its layer (0.25) or dropped (0.15).
+    func mutate(_ candidate: Candidate, using generator: inout SeededGenerator) -> Candidate {
+        var model = evaluator.parent
+        var applied: [Rewrite] = []
+        for rewrite in candidate.rewrites {
+            guard let next = try? rewrite.apply(to: model) else { continue }
+            model = next
+            applied.append(rewrite)
+        }
+        var result = Candidate(rewrites: applied)
+        let draw = Double.random(in: 0..<1, using: &generator)
+        if draw < 0.6 || applied.isEmpty {
+            let taken = result.layers
+            let ranking = OperatorCosts(graph: model.graph, target: evaluator.target).ranking.filter { !taken.contains($0.layer) }
+            var menus: [[Rewrite]] = []
+            for entry in ranking where menus.count < 3 {
+                let options = RewriteMenu.options(for: entry.layer, in: model)
+                if !options.isEmpty { menus.append(options) }
+            }
+            guard !menus.isEmpty else { return result }
+            let menu = menus[Int.random(in: 0..<menus.count, using: &generator)]
+            result.rewrites.append(menu[Int.random(in: 0..<menu.count, using: &generator)])
+        } else if draw < 0.85 {
+            let position = Int.random(in: 0..<applied.count, using: &generator)
+            guard let layer = applied[position].layers.first else { return result }
+            var before = evaluator.parent
+            for rewrite in applied[..<position] { before = (try? rewrite.apply(to: before)) ?? before }
+            let options = RewriteMenu.options(for: layer, in: before).filter { $0 != applied[position] }
+            guard !options.isEmpty else { return result }
+            result.rewrites[position] = options[Int.random(in: 0..<options.count, using: &generator)]
+        } else {
+            result.rewrites.remove(at: Int.random(in: 0..<applied.count, using: &generator))
+        }
+        return result
+    }
+
+    /// The non-dominated evaluated candidates with MAE at most `limit`, by cost.
+    public static func front(_ results: [CandidateResult], limit: Double) -> [CandidateResult] {
+        let feasible = results.filter { $0.status == .evaluated && ($0.maeBpm ?? .infinity) <= limit }
+        let points = feasible.map { [$0.maeBpm ?? .infinity, $0.seconds ?? .infinity] }
+        guard let first = ParetoRanking.fronts(points, violations: points.map { _ in 0 }).first else { return [] }
+        return first.map { feasible[$0] }.sorted { ($0.seconds ?? 0, $0.maeBpm ?? 0) < ($1.seconds ?? 0, $1.maeBpm ?? 0) }
+    }
+}

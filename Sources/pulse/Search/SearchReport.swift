@@ -1,0 +1,58 @@
+import Foundation
+import PulseSearch
+
+/// The results of a search as text and JSON.
+struct SearchReport {
+    let outcome: OperatorSearch.Outcome
+    let evaluator: CandidateEvaluator
+    let settings: SearchSettings
+
+    static func entry(_ result: CandidateResult) -> [String: Any] {
+        var entry: [String: Any] = ["id": result.id, "status": result.status.rawValue, "rewrites": result.candidate.rewrites.map(\.description),
+                                    "evaluation_seconds": result.evaluationSeconds]
+        if let value = result.maeBpm { entry["mae_bpm"] = value }
+        if let value = result.maeBpmByDataset { entry["mae_bpm_by_dataset"] = value }
+        if let value = result.seconds { entry["latency_ms"] = value * 1e3 }
+        if let value = result.joules { entry["energy_mj"] = value * 1e3 }
+        if let value = result.arenaBytes { entry["arena_bytes"] = value }
+        if let value = result.parameterBytes { entry["parameter_bytes"] = value }
+        if let value = result.multiplyAccumulates { entry["macs"] = value }
+        if let value = result.parameters { entry["parameters"] = value }
+        if let value = result.outputDeviation { entry["output_deviation"] = value }
+        if let value = result.error { entry["error"] = value }
+        return entry
+    }
+
+    func json() -> [String: Any] {
+        let evaluated = outcome.results.filter { $0.status == .evaluated && !$0.candidate.rewrites.isEmpty }
+        var report: [String: Any] = [
+            "target": settings.target, "seed": settings.seed, "generations": outcome.generations, "stop_reason": outcome.stopReason,
+            "candidates": outcome.results.count, "evaluated_now": outcome.evaluatedNow, "reused": outcome.reused,
+            "search_seconds": outcome.seconds, "reference": Self.entry(outcome.reference),
+            "mae_limit_bpm": (outcome.reference.maeBpm ?? .nan) + settings.maxMaeIncreaseBpm,
+            "front": outcome.front.map(Self.entry), "results": outcome.results.map(Self.entry),
+            "seconds_per_candidate": evaluated.isEmpty ? Double.nan : evaluated.map(\.evaluationSeconds).reduce(0, +) / Double(evaluated.count),
+            "validation_recordings": evaluator.validationRecordings.map { evaluator.data.recordings[$0].name },
+        ]
+        if let chosen = outcome.chosen { report["chosen"] = Self.entry(chosen) }
+        return report
+    }
+
+    func text() -> String {
+        let reference = outcome.reference
+        let evaluated = outcome.results.filter { $0.status == .evaluated && !$0.candidate.rewrites.isEmpty }
+        let perCandidate = evaluated.isEmpty ? Double.nan : evaluated.map(\.evaluationSeconds).reduce(0, +) / Double(evaluated.count)
+        var text = "search on \(settings.target): \(outcome.results.count) candidates (\(outcome.evaluatedNow) evaluated now, "
+            + "\(outcome.reused) from the work dir), \(outcome.generations) generations, \(format(outcome.seconds / 60, 1)) min; "
+            + "\(format(perCandidate, 1)) s per fine-tuned candidate; stopped: \(outcome.stopReason)\n"
+        text += "model (fine-tuned like the candidates): validation MAE \(format(reference.maeBpm ?? .nan, 2)) BPM, "
+            + "\(format((reference.seconds ?? .nan) * 1e3, 3)) ms per window (modelled)\n"
+        text += "front (MAE within \(format(settings.maxMaeIncreaseBpm, 2)) BPM of the model's):\n"
+        for result in outcome.front {
+            let ratio = (reference.seconds ?? .nan) / (result.seconds ?? .nan)
+            text += "  \(format(result.maeBpm ?? .nan, 2)) BPM  \(format((result.seconds ?? .nan) * 1e3, 3)) ms  (\(format(ratio, 2))x)  "
+                + (result.candidate.rewrites.isEmpty ? "the model" : result.candidate.rewrites.map(\.description).joined(separator: "; ")) + "\n"
+        }
+        return text
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import PulseHardware
+import PulseModels
+import PulseSearch
+import PulseSignals
+
+/// What `pulse search` and `pulse evaluate-candidates` share: the options that name the model, data and target,
+/// and the evaluator they build from them.
+struct SearchInputs {
+    var modelPath: String
+    var dataPaths: [String]
+    var targetName: String?
+    var targetFile: String?
+
+    /// The target the options name.
+    func target() throws -> Target {
+        if let targetFile { return try Target.load(contentsOf: URL(fileURLWithPath: targetFile)) }
+        return try Target.named(targetName ?? "")
+    }
+
+    /// The parent model with the exact rewrites (padding and affine folds) applied.
+    func parent() throws -> ModelFile {
+        var model = try ModelFile(path: modelPath)
+        model = try Rewrite.foldPadding.apply(to: model)
+        for layer in model.graph.layers {
+            if let folded = try? Rewrite.foldAffine(layer: layer).apply(to: model) { model = folded }
+        }
+        return model
+    }
+
+    /// FNV-1a of the model file's bytes, in hex.
+    func modelDigest() throws -> String {
+        guard let data = FileManager.default.contents(atPath: modelPath) else { throw RecordingError(path: modelPath, .fileNotFound) }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+
+    /// The evaluator for `settings`, the recordings cut into windows with a progress line.
+    func evaluator(settings: SearchSettings, paths: [String], parent: ModelFile, target: Target) throws -> CandidateEvaluator {
+        let progress = Progress(total: paths.count, label: "reading")
+        let data = try SearchData(paths: paths, input: parent.input) { done, _ in progress.update(done, detail: "recordings") }
+        progress.finish()
+        return CandidateEvaluator(parent: parent, data: data, target: target, settings: settings)
+    }
+}
