@@ -12,7 +12,7 @@ import PulseModels
         let graph = try architecture.graph()
         var parameters = graph.initialParameters(seed: 7)
         var generator = SeededGenerator(seed: 11)
-        for (name, tensor) in parameters where name.hasSuffix(".bias") {
+        for (name, tensor) in parameters.sorted(by: { $0.key < $1.key }) where name.hasSuffix(".bias") {
             parameters[name] = Tensor(shape: tensor.shape, scalars: tensor.scalars.map { _ in Float.random(in: -0.1...0.1, using: &generator) })
         }
         return ModelFile(graph: graph, parameters: parameters, input: architecture.input, output: architecture.bins)

@@ -2,7 +2,7 @@ import Foundation
 import PulseModels
 import PulseSignals
 
-/// A search's work dir: `search.json` (the settings, the dir's identity), then one `candidates/ID.json` per
+/// A search's work dir: `search.json` (the settings: the dir's identity, see `differences`), then one `candidates/ID.json` per
 /// evaluated candidate and `candidates/ID.h5` for each fine-tuned one, each written atomically as soon as it is
 /// done. Nothing in it is ever deleted.
 public struct WorkDirectory: Sendable {
@@ -57,10 +57,16 @@ public struct WorkDirectory: Sendable {
         var settings: SearchSettings
     }
 
+    /// The settings that tell two searches apart: all but the generations and the final fine-tuning, which a
+    /// resumed search may extend without changing the path it has taken.
     static func differences(_ a: SearchSettings, _ b: SearchSettings) -> [String] {
         let mirrorA = Mirror(reflecting: a).children
         let mirrorB = Mirror(reflecting: b).children
-        return zip(mirrorA, mirrorB).compactMap { x, y in "\(x.value)" == "\(y.value)" ? nil : x.label }
+        let free: Set<String> = ["generations", "finalEpochs"]
+        return zip(mirrorA, mirrorB).compactMap { x, y in
+            guard let label = x.label, !free.contains(label) else { return nil }
+            return "\(x.value)" == "\(y.value)" ? nil : label
+        }
     }
 
     static func write<T: Encodable>(_ value: T, to path: String) throws {
