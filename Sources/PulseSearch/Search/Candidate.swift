@@ -45,6 +45,8 @@ public struct CandidateResult: Codable, Equatable, Sendable {
 
     public var id: String
     public var candidate: Candidate
+    /// What the model is when it is not a chain of rewrites (a macro-scaled baseline: `width 0.50, 2 blocks`).
+    public var label: String?
     public var status: Status
     /// Why the rewrites do not apply, or what does not fit.
     public var error: String?
@@ -66,4 +68,13 @@ public struct CandidateResult: Codable, Equatable, Sendable {
     public var parameters: Int?
     /// Wall time of the evaluation.
     public var evaluationSeconds: Double
+
+    /// A result of `candidate` (or of the model `label` names) with status `status` and nothing measured yet.
+    public init(id: String, candidate: Candidate, label: String? = nil, status: Status, evaluationSeconds: Double = 0) {
+        self.id = id
+        self.candidate = candidate
+        self.label = label
+        self.status = status
+        self.evaluationSeconds = evaluationSeconds
+    }
 }

@@ -41,16 +41,24 @@ public struct CandidateEvaluator: Sendable {
     /// - Throws: errors of training or inference on a model that applies (a rewrite that does not apply is a result).
     public func evaluate(_ candidate: Candidate) throws -> (CandidateResult, ModelFile?) {
         let started = Date()
-        var result = CandidateResult(id: candidate.id, candidate: candidate, status: .evaluated, evaluationSeconds: 0)
         var model = parent
         do {
             for rewrite in candidate.rewrites { model = try rewrite.apply(to: model) }
         } catch {
-            result.status = .inapplicable
+            var result = CandidateResult(id: candidate.id, candidate: candidate, status: .inapplicable, evaluationSeconds: 0)
             result.error = "\(error)"
             result.evaluationSeconds = Date().timeIntervalSince(started)
             return (result, nil)
         }
+        return try evaluate(model, as: CandidateResult(id: candidate.id, candidate: candidate, status: .evaluated, evaluationSeconds: 0),
+                            seed: candidate.seed(settings.seed))
+    }
+
+    /// Evaluates `model` (a rewrite of the parent, or any model with the parent's input and output) into `result`:
+    /// memory check, fine-tuning with distillation from the parent seeded with `seed`, tracked validation MAE, cost.
+    public func evaluate(_ model: ModelFile, as result: CandidateResult, seed: UInt64) throws -> (CandidateResult, ModelFile?) {
+        let started = Date()
+        var result = result
         let profile = self.profile(model)
         result.seconds = profile.seconds
         result.joules = profile.joules
@@ -65,7 +73,6 @@ public struct CandidateEvaluator: Sendable {
             return (result, nil)
         }
         result.outputDeviation = try OutputDeviation.relative(parent: parent, child: model, windows: deviationWindows, threads: settings.threads)
-        let seed = candidate.seed(settings.seed)
         var subset = training
         if training.count > settings.windowsPerCandidate {
             var generator = SeededGenerator(seed: seed)
@@ -81,6 +88,7 @@ public struct CandidateEvaluator: Sendable {
         let trainer = ModelTrainer(architecture: .baseline, settings: trainingSettings)
         let tuned = try trainer.fineTune(model, on: subset, teacher: parent)
         let mae = try data.trackedMae(tuned, recordings: validationRecordings, threads: settings.threads)
+        result.status = .evaluated
         result.maeBpm = mae.overall
         result.maeBpmByDataset = mae.byDataset
         result.evaluationSeconds = Date().timeIntervalSince(started)

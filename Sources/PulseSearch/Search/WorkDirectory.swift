@@ -52,6 +52,16 @@ public struct WorkDirectory: Sendable {
         }
     }
 
+    /// The settings of the search whose work dir is at `path`.
+    /// - Throws: `SearchError.workDirectory` when there is no readable `search.json`.
+    public static func settings(at path: String) throws -> SearchSettings {
+        guard let data = FileManager.default.contents(atPath: path + "/search.json"),
+              let manifest = try? JSONDecoder().decode(Manifest.self, from: data), manifest.format == format else {
+            throw SearchError.workDirectory(path, reason: "holds no \(format) search.json")
+        }
+        return manifest.settings
+    }
+
     private struct Manifest: Codable {
         var format: String
         var settings: SearchSettings

@@ -74,6 +74,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Also write the results as JSON to this file.")
     var json: String?
 
+    @Flag(name: .customLong("compare-scaling"), help: "Also fine-tune and score macro-scaled baselines (width 0.25-1 x 1-4 blocks) the same way, for comparison.")
+    var compareScaling = false
+
     @Flag(help: "Replace an existing --out, card or --json file.")
     var force = false
 
@@ -122,9 +125,10 @@ struct SearchCommand: ParsableCommand {
         let view = SearchProgressView()
         let outcome = try search.run { view.show($0) }
         view.finish()
-        let report = SearchReport(outcome: outcome, evaluator: evaluator, settings: settings)
+        let scaling = compareScaling ? try scale(parent, evaluator: evaluator, workDirectory: workDirectory, deadline: search.deadline) : []
+        let report = SearchReport(outcome: outcome, evaluator: evaluator, settings: settings, scaling: scaling)
         try OutputFile.write(try JSONText.encode(report.json()), to: workdir + "/results.json", force: true)
-        try OutputFile.write(SearchFrontChart.svg(outcome, target: target.name), to: workdir + "/front.svg", force: true)
+        try OutputFile.write(SearchFrontChart.svg(outcome, target: target.name, scaling: scaling), to: workdir + "/front.svg", force: true)
         print(report.text(), terminator: "")
         guard let chosen = outcome.chosen else {
             throw CommandError("no candidate stayed within \(String(format: "%.2f", settings.maxMaeIncreaseBpm)) BPM of the model's validation MAE; "
@@ -141,5 +145,31 @@ struct SearchCommand: ParsableCommand {
         try OutputFile.write(cardText.markdown(), to: card, force: force)
         if let json { try OutputFile.write(try JSONText.encode(report.json()), to: json, force: force) }
         print("wrote \(out) and \(card)")
+    }
+
+    /// The macro-scaled baselines, fine-tuned and scored as candidates are, each kept in the work dir.
+    private func scale(_ parent: ModelFile, evaluator: CandidateEvaluator, workDirectory: WorkDirectory, deadline: Date) throws -> [CandidateResult] {
+        let architecture = try MacroScaling.architecture(of: parent)
+        var results: [CandidateResult] = []
+        for (multiplier, blocks) in MacroScaling.grid(blocks: architecture.dilations.count) {
+            let id = "scale-w\(format(multiplier, 2))-b\(blocks)"
+            if let stored = workDirectory.result(id) {
+                results.append(stored)
+                continue
+            }
+            guard Date() < deadline else {
+                FileHandle.standardError.write(Data("time budget spent before the macro scaling of \(id)\n".utf8))
+                break
+            }
+            let model = try MacroScaling.scaled(parent, widthMultiplier: multiplier, blocks: blocks)
+            let label = "width \(format(multiplier, 2)), \(blocks) blocks"
+            let (result, tuned) = try evaluator.evaluate(
+                model, as: CandidateResult(id: id, candidate: Candidate(rewrites: []), label: label, status: .evaluated, evaluationSeconds: 0),
+                seed: evaluator.settings.seed &+ UInt64(blocks) &* 1000 &+ UInt64(multiplier * 100))
+            try workDirectory.record(result, model: tuned)
+            FileHandle.standardError.write(Data("  \(id): MAE \(format(result.maeBpm ?? .nan, 2)) BPM, \(format((result.seconds ?? .nan) * 1e3, 3)) ms: \(label)\n".utf8))
+            results.append(result)
+        }
+        return results
     }
 }

@@ -3,10 +3,11 @@ import PulseSearch
 
 /// The search's candidates as an SVG: validation MAE against modelled latency, and against memory (arena plus
 /// parameters in the target's format), every candidate grey, the front joined in blue, the model and the chosen
-/// candidate marked.
+/// candidate marked; with `scaling`, the macro-scaled baselines in orange with their own front.
 enum SearchFrontChart {
-    static func svg(_ outcome: OperatorSearch.Outcome, target: String) -> String {
-        let evaluated = outcome.results.filter { $0.status == .evaluated && ($0.maeBpm ?? .nan).isFinite }
+    static func svg(_ outcome: OperatorSearch.Outcome, target: String, scaling: [CandidateResult] = []) -> String {
+        let scaled = scaling.filter { $0.status == .evaluated && ($0.maeBpm ?? .nan).isFinite }
+        let evaluated = outcome.results.filter { $0.status == .evaluated && ($0.maeBpm ?? .nan).isFinite } + scaled
         let panels: [(title: String, value: (CandidateResult) -> Double)] = [
             ("latency on \(target) (ms, modelled)", { ($0.seconds ?? 0) * 1e3 }),
             ("memory: arena + parameters (KB)", { Double(($0.arenaBytes ?? 0) + ($0.parameterBytes ?? 0)) / 1024 }),
@@ -16,7 +17,7 @@ enum SearchFrontChart {
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(top + panelHeight + 70))" font-family="sans-serif" font-size="11">
             <rect width="100%" height="100%" fill="white"/>
-            <text x="10" y="20" font-size="14" font-weight="bold">Operator search on \(SVGPlot.escape(target)): \(evaluated.count) candidates</text>
+            <text x="10" y="20" font-size="14" font-weight="bold">Operator search on \(SVGPlot.escape(target)): \(evaluated.count - scaled.count) candidates</text>
 
             """
         let maes = evaluated.compactMap(\.maeBpm)
@@ -42,6 +43,14 @@ enum SearchFrontChart {
                 let (x, y) = point(result)
                 svg += "<circle cx=\"\(format(x, 1))\" cy=\"\(format(y, 1))\" r=\"3\" fill=\"#bbbbbb\"/>"
             }
+            if !scaled.isEmpty {
+                for result in scaled {
+                    let (x, y) = point(result)
+                    svg += "<rect x=\"\(format(x - 3, 1))\" y=\"\(format(y - 3, 1))\" width=\"6\" height=\"6\" fill=\"#ff7f0e\"/>"
+                }
+                let scaledFront = OperatorSearch.front(scaled, limit: .infinity).sorted { panel.value($0) < panel.value($1) }.map(point)
+                svg += "\n<polyline fill=\"none\" stroke=\"#ff7f0e\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\" points=\"\(scaledFront.map { "\(format($0.0, 1)),\(format($0.1, 1))" }.joined(separator: " "))\"/>\n"
+            }
             let front = outcome.front.sorted { panel.value($0) < panel.value($1) }.map(point)
             svg += "\n<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\"\(front.map { "\(format($0.0, 1)),\(format($0.1, 1))" }.joined(separator: " "))\"/>\n"
             for (x, y) in front { svg += "<circle cx=\"\(format(x, 1))\" cy=\"\(format(y, 1))\" r=\"4\" fill=\"#1f77b4\"/>" }
@@ -55,7 +64,8 @@ enum SearchFrontChart {
         }
         svg += "<text x=\"10\" y=\"\(top + panelHeight + 58)\"><tspan fill=\"#2ca02c\">■ the model (fine-tuned like the candidates)</tspan> "
             + "<tspan fill=\"#1f77b4\">● front within the MAE budget</tspan> <tspan fill=\"#d62728\">○ chosen</tspan> "
-            + "<tspan fill=\"#999999\">● other candidates</tspan></text>\n"
+            + "<tspan fill=\"#999999\">● other candidates</tspan>"
+            + (scaled.isEmpty ? "" : " <tspan fill=\"#ff7f0e\">■ macro scaling (width × blocks), its front dashed</tspan>") + "</text>\n"
         return svg + "</svg>\n"
     }
 }

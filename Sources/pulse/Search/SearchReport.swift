@@ -6,10 +6,13 @@ struct SearchReport {
     let outcome: OperatorSearch.Outcome
     let evaluator: CandidateEvaluator
     let settings: SearchSettings
+    /// Macro-scaled baselines, when they were compared.
+    var scaling: [CandidateResult] = []
 
     static func entry(_ result: CandidateResult) -> [String: Any] {
         var entry: [String: Any] = ["id": result.id, "status": result.status.rawValue, "rewrites": result.candidate.rewrites.map(\.description),
                                     "evaluation_seconds": result.evaluationSeconds]
+        if let label = result.label { entry["label"] = label }
         if let value = result.maeBpm { entry["mae_bpm"] = value }
         if let value = result.maeBpmByDataset { entry["mae_bpm_by_dataset"] = value }
         if let value = result.seconds { entry["latency_ms"] = value * 1e3 }
@@ -35,7 +38,26 @@ struct SearchReport {
             "validation_recordings": evaluator.validationRecordings.map { evaluator.data.recordings[$0].name },
         ]
         if let chosen = outcome.chosen { report["chosen"] = Self.entry(chosen) }
+        if !scaling.isEmpty {
+            let comparison = self.comparison
+            report["scaling"] = scaling.map(Self.entry)
+            report["scaling_front"] = comparison.scalingFront.map(Self.entry)
+            report["search_front_points_not_dominated_by_scaling"] = comparison.searchWins
+            report["scaling_front_points_not_dominated_by_search"] = comparison.scalingWins
+        }
         return report
+    }
+
+    /// Both fronts (every evaluated candidate, no MAE budget) and how many points of each no point of the other
+    /// dominates.
+    var comparison: (searchFront: [CandidateResult], scalingFront: [CandidateResult], searchWins: Int, scalingWins: Int) {
+        let searchFront = OperatorSearch.front(outcome.results, limit: .infinity)
+        let scalingFront = OperatorSearch.front(scaling, limit: .infinity)
+        func dominated(_ a: CandidateResult, by others: [CandidateResult]) -> Bool {
+            others.contains { ParetoRanking.dominates([$0.maeBpm ?? .infinity, $0.seconds ?? .infinity], 0, [a.maeBpm ?? .infinity, a.seconds ?? .infinity], 0) }
+        }
+        return (searchFront, scalingFront, searchFront.filter { !dominated($0, by: scalingFront) }.count,
+                scalingFront.filter { !dominated($0, by: searchFront) }.count)
     }
 
     func text() -> String {
@@ -52,6 +74,16 @@ struct SearchReport {
             let ratio = (reference.seconds ?? .nan) / (result.seconds ?? .nan)
             text += "  \(format(result.maeBpm ?? .nan, 2)) BPM  \(format((result.seconds ?? .nan) * 1e3, 3)) ms  (\(format(ratio, 2))x)  "
                 + (result.candidate.rewrites.isEmpty ? "the model" : result.candidate.rewrites.map(\.description).joined(separator: "; ")) + "\n"
+        }
+        if !scaling.isEmpty {
+            let comparison = self.comparison
+            text += "macro scaling of the model, fine-tuned the same way (MAE BPM, latency ms, speed-up):\n"
+            for result in scaling.sorted(by: { ($0.seconds ?? 0) < ($1.seconds ?? 0) }) {
+                text += "  \(result.label ?? result.id): \(format(result.maeBpm ?? .nan, 2))  \(format((result.seconds ?? .nan) * 1e3, 3))  "
+                    + "\(format((reference.seconds ?? .nan) / (result.seconds ?? .nan), 2))x\n"
+            }
+            text += "search front points no scaled model dominates: \(comparison.searchWins) of \(comparison.searchFront.count); "
+                + "scaling front points no searched candidate dominates: \(comparison.scalingWins) of \(comparison.scalingFront.count)\n"
         }
         return text
     }

@@ -1,0 +1,107 @@
+import Foundation
+import PulseGraph
+import PulseModels
+import PulseSignals
+
+/// Cross-validation of a searched model as the baseline was cross-validated: in each fold (by recording, the
+/// baseline's folds), that fold's baseline (trained on the fold's training part, as `pulse train --folds` does) gets
+/// the same rewrites, is fine-tuned with distillation from it on the same training part, and is scored with the
+/// tracker on the fold's test part, beside the fold's baseline.
+public struct SearchCrossValidation {
+    /// One fold's figures.
+    public struct Fold: Sendable {
+        public var number: Int
+        public var recordings: [String]
+        public var baselineMaeBpm: Double
+        public var searchedMaeBpm: Double
+        public var windows: Int
+    }
+
+    /// The figures over all folds.
+    public struct Report: Sendable {
+        public var folds: [Fold]
+        public var baselineMaeBpm: Double
+        public var searchedMaeBpm: Double
+        public var baselineMaeBpmByDataset: [String: Double]
+        public var searchedMaeBpmByDataset: [String: Double]
+    }
+
+    public var data: SearchData
+    public var rewrites: [Rewrite]
+    public var folds: Int
+    /// How each fold's baseline is trained (the baseline's own settings, seed included, by default).
+    public var baselineSettings: TrainingSettings
+    /// How the rewritten model is fine-tuned in each fold.
+    public var fineTuneSettings: TrainingSettings
+    /// Where fold baselines are kept, so that several searched models share them.
+    public var foldModelDirectory: String?
+
+    /// A cross-validation of `rewrites` over `data` in `folds` folds.
+    public init(data: SearchData, rewrites: [Rewrite], folds: Int, baselineSettings: TrainingSettings, fineTuneSettings: TrainingSettings,
+                foldModelDirectory: String?) {
+        self.data = data
+        self.rewrites = rewrites
+        self.folds = folds
+        self.baselineSettings = baselineSettings
+        self.fineTuneSettings = fineTuneSettings
+        self.foldModelDirectory = foldModelDirectory
+    }
+
+    /// Runs every fold, reporting `(fold, stage)` as it goes.
+    /// - Throws: `SearchError.rewrite` when a rewrite does not apply to a fold's baseline; training and file errors.
+    public func run(progress: (Int, String) -> Void = { _, _ in }) throws -> Report {
+        let assignment = CrossValidation.folds(count: data.recordings.count, k: folds, seed: baselineSettings.seed)
+        var baselineAll: [WindowEstimate] = []
+        var searchedAll: [WindowEstimate] = []
+        var baselineByDataset: [String: [WindowEstimate]] = [:]
+        var searchedByDataset: [String: [WindowEstimate]] = [:]
+        var reports: [Fold] = []
+        for (number, held) in assignment.enumerated() {
+            let training = data.trainingSet(data.recordings.indices.filter { !held.contains($0) })
+            progress(number, "baseline")
+            let baseline = try foldBaseline(number, training: training)
+            var model = baseline
+            for rewrite in rewrites { model = try rewrite.apply(to: model) }
+            progress(number, "fine-tuning")
+            let tuned = try ModelTrainer(architecture: .baseline, settings: fineTuneSettings).fineTune(model, on: training, teacher: baseline)
+            progress(number, "scoring")
+            let baselineEstimator = try NeuralEstimator(model: baseline, name: "fold \(number + 1) baseline")
+            let searchedEstimator = try NeuralEstimator(model: tuned, name: "fold \(number + 1) searched")
+            var baselineFold: [WindowEstimate] = []
+            var searchedFold: [WindowEstimate] = []
+            for index in held {
+                let recording = data.recordings[index]
+                let b = try baselineEstimator.estimate(windows: recording.windows, valid: recording.valid, references: recording.referencesBpm,
+                                                       layout: .standard)
+                let s = try searchedEstimator.estimate(windows: recording.windows, valid: recording.valid, references: recording.referencesBpm,
+                                                       layout: .standard)
+                baselineFold += b
+                searchedFold += s
+                baselineByDataset[recording.dataset, default: []] += b
+                searchedByDataset[recording.dataset, default: []] += s
+            }
+            baselineAll += baselineFold
+            searchedAll += searchedFold
+            reports.append(Fold(number: number + 1, recordings: held.map { data.recordings[$0].name },
+                                baselineMaeBpm: AccuracySummary(baselineFold).maeBpm, searchedMaeBpm: AccuracySummary(searchedFold).maeBpm,
+                                windows: AccuracySummary(searchedFold).scoredWindows))
+        }
+        return Report(folds: reports, baselineMaeBpm: AccuracySummary(baselineAll).maeBpm, searchedMaeBpm: AccuracySummary(searchedAll).maeBpm,
+                      baselineMaeBpmByDataset: baselineByDataset.mapValues { AccuracySummary($0).maeBpm },
+                      searchedMaeBpmByDataset: searchedByDataset.mapValues { AccuracySummary($0).maeBpm })
+    }
+
+    /// Fold `number`'s baseline: read from the fold model directory when it is there, else trained and kept there.
+    func foldBaseline(_ number: Int, training: TrainingSet) throws -> ModelFile {
+        let name = "fold-\(number + 1)-of-\(folds)-seed-\(baselineSettings.seed)-epochs-\(baselineSettings.epochs).h5"
+        if let directory = foldModelDirectory, FileManager.default.fileExists(atPath: directory + "/" + name) {
+            return try ModelFile(path: directory + "/" + name)
+        }
+        let model = try ModelTrainer(architecture: .baseline, settings: baselineSettings).train(training)
+        if let directory = foldModelDirectory {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try model.write(to: directory + "/" + name, replacing: true)
+        }
+        return model
+    }
+}
