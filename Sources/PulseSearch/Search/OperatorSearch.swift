@@ -9,10 +9,12 @@ import PulseModels
 ///    costliest operator, then of its neighbours in the ranking, up to the population;
 /// 3. each candidate is fine-tuned with distillation, scored and costed (`CandidateEvaluator`) and written to the
 ///    work dir at once;
-/// 4. later generations: NSGA-II over (validation MAE, target latency) with constraint domination (MAE within the
-///    budget, memory within the target's limits), binary tournaments, crossover (one parent's rewrites plus the
-///    other's on layers it leaves alone) and mutation; the main mutation deepens a candidate with a rewrite of its
-///    own costliest operator not yet rewritten (GOS's "next operator"), others change or drop one rewrite;
+/// 4. later generations: up to half the population is GOS's next step from the cheapest candidate within the MAE
+///    budget not yet expanded (every rewrite of its costliest operator it leaves alone); the rest comes from NSGA-II
+///    over (validation MAE, target latency) with constraint domination (MAE within the budget, memory within the
+///    target's limits), binary tournaments, crossover (one parent's rewrites plus the other's on layers it leaves
+///    alone) and mutation; the main mutation deepens a candidate with a rewrite of its own costliest operator not
+///    yet rewritten, others change or drop one rewrite;
 /// 5. stop when a candidate within the budget reaches the cost goal, the generations are done, or time is up.
 ///
 /// Candidates found in the work dir are not evaluated again; the sequence of candidates depends only on the seed and
@@ -79,6 +81,7 @@ public struct OperatorSearch {
         var (evaluatedNow, reused) = (0, 0)
         var timeUp = false
         var generation = 0
+        var expanded = Set<String>()
 
         func evaluate(_ candidate: Candidate) throws -> CandidateResult? {
             if let known = archive[candidate.id] { return known }
@@ -148,6 +151,13 @@ public struct OperatorSearch {
                 return pool[(rank[a] ?? 0, a) <= (rank[b] ?? 0, b) ? a : b]
             }
             var offspring: [Candidate] = []
+            if let cheapest = pool.filter({ ($0.maeBpm ?? .infinity) <= limit && !expanded.contains($0.id) })
+                .min(by: { ($0.seconds ?? .infinity, $0.id) < ($1.seconds ?? .infinity, $1.id) }) {
+                expanded.insert(cheapest.id)
+                for child in nextOperatorRewrites(of: cheapest.candidate) where offspring.count < settings.population / 2 {
+                    if archive[child.id] == nil && !offspring.contains(child) { offspring.append(child) }
+                }
+            }
             var attempts = 0
             while offspring.count < settings.population && attempts < 30 * settings.population {
                 attempts += 1
@@ -171,6 +181,22 @@ public struct OperatorSearch {
         let chosen = front.filter { $0.id != reference.id }.min { (($0.seconds ?? .infinity), ($0.maeBpm ?? .infinity)) < (($1.seconds ?? .infinity), ($1.maeBpm ?? .infinity)) }
         return Outcome(results: results, reference: reference, front: front, chosen: chosen, generations: generation, stopReason: stopReason,
                        evaluatedNow: evaluatedNow, reused: reused, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// GOS's step from a candidate: every rewrite of its costliest operator that it leaves alone and that has
+    /// options, each as a child.
+    func nextOperatorRewrites(of candidate: Candidate) -> [Candidate] {
+        var model = evaluator.parent
+        for rewrite in candidate.rewrites {
+            guard let next = try? rewrite.apply(to: model) else { return [] }
+            model = next
+        }
+        let taken = candidate.layers
+        for entry in OperatorCosts(graph: model.graph, target: evaluator.target).ranking where !taken.contains(entry.layer) {
+            let options = RewriteMenu.options(for: entry.layer, in: model)
+            if !options.isEmpty { return options.map { Candidate(rewrites: candidate.rewrites + [$0]) } }
+        }
+        return []
     }
 
     /// Mutation: with probability 0.6 (or always, for an empty candidate) a rewrite of the candidate's costliest
