@@ -19,6 +19,7 @@ public struct Graph: Sendable, Equatable, Codable {
         nextKey = (instructions.map(\.key.value).max() ?? -1) + 1
     }
 
+    /// Encodes the instructions (with their keys) and the outputs.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(instructions, forKey: .instructions)

@@ -14,8 +14,10 @@ public struct InstructionKey: Hashable, Comparable, Sendable, Codable, CustomStr
     /// `key value`.
     public var description: String { "key \(value)" }
 
+    /// Decodes the key from its number.
     public init(from decoder: any Decoder) throws { value = try decoder.singleValueContainer().decode(Int.self) }
 
+    /// Encodes the key as its number.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(value)

@@ -35,8 +35,11 @@ public struct SpectrumFrontEnd: Sendable, Equatable {
     /// The layer tag of every instruction the front end emits.
     public static let layer = "spectrum"
 
+    /// The window the front end reads.
     public var input: ModelInput
+    /// The rates it projects on.
     public var bins: RateBins
+    /// How the projection is computed.
     public var form: Form
 
     /// The front end of `input` at `bins`, computed as `form` says.

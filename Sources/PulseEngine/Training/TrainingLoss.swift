@@ -35,6 +35,7 @@ public struct DistillationLoss: TrainingLoss, Equatable {
         self.temperature = temperature
     }
 
+    /// The mixed loss and its gradient; the label term alone without `teacher`.
     public func evaluate(predictions: Tensor, targets: Tensor, teacher: Tensor?) -> (value: Float, gradient: Tensor) {
         var (value, gradient) = label.evaluate(predictions: predictions, targets: targets)
         guard let teacher, teacher.shape == predictions.shape, teacherWeight > 0 else { return (value, gradient) }

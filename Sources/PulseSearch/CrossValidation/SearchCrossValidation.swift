@@ -10,8 +10,12 @@ import PulseSignals
 public struct SearchCrossValidation {
     /// One fold's figures.
     public struct Fold: Sendable {
+        /// The fold, from 1.
         public var number: Int
+        /// The fold's test recordings.
         public var recordings: [String]
+        /// MAE with the tracker of the fold's baseline and of the searched model on the fold's test part, and the
+        /// windows scored.
         public var baselineMaeBpm: Double
         public var searchedMaeBpm: Double
         public var windows: Int
@@ -19,15 +23,20 @@ public struct SearchCrossValidation {
 
     /// The figures over all folds.
     public struct Report: Sendable {
+        /// Each fold's figures.
         public var folds: [Fold]
+        /// MAE over every test window of every fold, overall and per dataset.
         public var baselineMaeBpm: Double
         public var searchedMaeBpm: Double
         public var baselineMaeBpmByDataset: [String: Double]
         public var searchedMaeBpmByDataset: [String: Double]
     }
 
+    /// The recordings, cut into windows.
     public var data: SearchData
+    /// The searched model's rewrites, replayed on each fold's baseline.
     public var rewrites: [Rewrite]
+    /// Folds by recording.
     public var folds: Int
     /// How each fold's baseline is trained (the baseline's own settings, seed included, by default).
     public var baselineSettings: TrainingSettings

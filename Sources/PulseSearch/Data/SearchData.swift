@@ -10,8 +10,11 @@ public struct RecordingWindows: Sendable {
     public var name: String
     /// The dataset it belongs to (the folder two levels up from the file: `spc2015/h5/x.h5` → `spc2015`).
     public var dataset: String
+    /// Every window, `[channels × samples]`.
     public var windows: [[Float]]
+    /// Whether each window is fit to estimate from.
     public var valid: [Bool]
+    /// Each window's reference rate, if any.
     public var referencesBpm: [Double?]
 
     /// Windows that are valid and labelled.
@@ -20,6 +23,7 @@ public struct RecordingWindows: Sendable {
 
 /// The recordings a search trains and validates on, cut into windows once.
 public struct SearchData: Sendable {
+    /// The recordings, in the order given.
     public var recordings: [RecordingWindows]
 
     /// Cuts the recordings at `paths` into windows for a model reading `input`.

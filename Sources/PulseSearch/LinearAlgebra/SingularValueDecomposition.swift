@@ -9,6 +9,7 @@ public struct SingularValueDecomposition: Sendable {
     public let values: [Float]
     /// `rank × columns` right singular vectors as rows, row-major.
     public let vt: [Float]
+    /// The matrix's shape.
     public let rows: Int
     public let columns: Int
 

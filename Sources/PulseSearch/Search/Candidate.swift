@@ -3,8 +3,10 @@ import PulseGraph
 
 /// A candidate of the search: the rewrites applied, in order, to the search's parent model.
 public struct Candidate: Hashable, Codable, Sendable {
+    /// The rewrites, in the order they apply.
     public var rewrites: [Rewrite]
 
+    /// A candidate of `rewrites`; none is the parent itself.
     public init(rewrites: [Rewrite]) { self.rewrites = rewrites }
 
     /// A name that depends only on the rewrites (FNV-1a of their JSON form), for file names.
@@ -43,10 +45,12 @@ public struct CandidateResult: Codable, Equatable, Sendable {
         case overMemory
     }
 
+    /// The candidate's id (`Candidate.id`, or a name for a model that is not a chain of rewrites) and rewrites.
     public var id: String
     public var candidate: Candidate
     /// What the model is when it is not a chain of rewrites (a macro-scaled baseline: `width 0.50, 2 blocks`).
     public var label: String?
+    /// How the evaluation ended.
     public var status: Status
     /// Why the rewrites do not apply, or what does not fit.
     public var error: String?
@@ -64,6 +68,7 @@ public struct CandidateResult: Codable, Equatable, Sendable {
     public var arenaBytes: Int?
     /// Parameter bytes in the target's number format.
     public var parameterBytes: Int?
+    /// Multiply-accumulates per window and trainable values.
     public var multiplyAccumulates: Int?
     public var parameters: Int?
     /// Wall time of the evaluation.

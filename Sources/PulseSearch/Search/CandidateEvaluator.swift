@@ -7,11 +7,16 @@ import PulseModels
 /// with distillation from the parent on the training recordings, scores MAE with the tracker on the validation
 /// recordings (none of whose windows is trained on), and costs the result on the target.
 public struct CandidateEvaluator: Sendable {
+    /// The model the candidates rewrite, and their teacher.
     public let parent: ModelFile
+    /// The recordings.
     public let data: SearchData
+    /// Indices into `data.recordings`: fine-tuning reads only the first, scoring only the second.
     public let trainingRecordings: [Int]
     public let validationRecordings: [Int]
+    /// The target candidates are costed on.
     public let target: Target
+    /// The search's settings.
     public let settings: SearchSettings
     private let training: TrainingSet
     private let deviationWindows: [[Float]]

@@ -22,19 +22,24 @@ import PulseModels
 public struct OperatorSearch {
     /// What the search tells its caller as it goes.
     public struct Progress: Sendable {
+        /// The generation under way (from 0) and the most there will be.
         public var generation: Int
         public var generations: Int
+        /// Candidates evaluated in this run, and found evaluated in the work dir.
         public var evaluated: Int
         public var reused: Int
+        /// Candidates evaluated per minute of this run, and the seconds left of the budget.
         public var candidatesPerMinute: Double
         public var secondsLeft: Double
         /// The current front: (MAE, seconds) of the non-dominated candidates within the budget.
         public var front: [(maeBpm: Double, seconds: Double)]
+        /// The candidate just finished.
         public var lastResult: CandidateResult?
     }
 
     /// How the search ended.
     public struct Outcome: Sendable {
+        /// Every candidate of the run, in the order it was made.
         public var results: [CandidateResult]
         /// The fine-tuned parent: the MAE and cost reference.
         public var reference: CandidateResult
@@ -42,15 +47,20 @@ public struct OperatorSearch {
         public var front: [CandidateResult]
         /// The cheapest candidate within the budget.
         public var chosen: CandidateResult?
+        /// Generations run, and why the search stopped.
         public var generations: Int
         public var stopReason: String
+        /// Candidates evaluated in this run, found in the work dir, and the run's wall time.
         public var evaluatedNow: Int
         public var reused: Int
         public var seconds: Double
     }
 
+    /// What evaluates each candidate.
     public let evaluator: CandidateEvaluator
+    /// Where every result goes.
     public let workDirectory: WorkDirectory
+    /// When the time budget ends.
     public let deadline: Date
 
     /// A search with `evaluator`, recording into `workDirectory`, evaluating nothing new after `deadline`.

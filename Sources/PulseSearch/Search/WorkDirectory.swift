@@ -8,6 +8,7 @@ import PulseSignals
 public struct WorkDirectory: Sendable {
     /// The format `search.json` is written in.
     public static let format = "pulse-search-1"
+    /// The folder.
     public let path: String
 
     private var candidates: String { path + "/candidates" }
