@@ -6,6 +6,7 @@ public struct Graph: Sendable, Equatable, Codable {
     /// The key the next new instruction gets: one more than any key the graph has had.
     public internal(set) var nextKey = 0
 
+    /// An empty graph.
     public init() {}
 
     private enum CodingKeys: String, CodingKey { case instructions, outputs }

@@ -1,5 +1,6 @@
 /// One node of a graph: a primitive on earlier instructions, its static output shape, and the layer that emitted it.
 public struct Instruction: Sendable, Equatable, Codable {
+    /// What the instruction computes.
     public var primitive: Primitive
     /// Indices of the operand instructions in the graph.
     public var inputs: [Int]

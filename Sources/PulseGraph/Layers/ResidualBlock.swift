@@ -1,11 +1,13 @@
 /// Two dilated convolutions with a skip connection (TEMPONet / TCN style):
 /// `y = relu(x + conv₂(relu(conv₁(x))))`, channels and length unchanged.
 public struct ResidualBlock: Layer, Sendable {
+    /// The block's name, which prefixes its convolutions (`NAME.conv1`, `NAME.conv2`).
     public let name: String
     public let channels: Int
     public let kernelSize: Int
     public let dilation: Int
 
+    /// A block named `name` over `channels` channels, each convolution of `kernelSize` taps at `dilation`.
     public init(_ name: String, channels: Int, kernelSize: Int, dilation: Int) {
         self.name = name
         self.channels = channels
@@ -13,6 +15,7 @@ public struct ResidualBlock: Layer, Sendable {
         self.dilation = dilation
     }
 
+    /// Appends the block after `input` (`[channels, length]`).
     public func callAsFunction(_ input: Int, in graph: inout Graph) throws -> Int {
         let first = try Conv1d(name + ".conv1", inputChannels: channels, outputChannels: channels, kernelSize: kernelSize,
                                dilation: dilation)(input, in: &graph)
