@@ -102,15 +102,32 @@ public struct CandidateEvaluator: Sendable {
 }
 
 extension CandidateEvaluator {
-    /// The chosen candidate as a shippable model: its fine-tuned weights (from `start`), fine-tuned again with
-    /// distillation from the parent on every recording (training and validation) for the settings' final epochs.
-    public func finalise(_ start: ModelFile, report: (EpochReport) -> Void = { _ in }) throws -> ModelFile {
-        guard settings.finalEpochs > 0 else { return start }
+    /// The search's parent for `model`: with `settings.parentEpochs` > 0, the model's graph trained from its
+    /// initialisation (seeded with the settings' seed) on the training recordings alone; else the model itself.
+    public static func searchParent(_ model: ModelFile, data: SearchData, settings: SearchSettings,
+                                    report: (EpochReport) -> Void = { _ in }) throws -> ModelFile {
+        guard settings.parentEpochs > 0 else { return model }
+        let validation = Set(data.validationSplit(share: settings.validationShare, seed: settings.seed))
+        var trainingSettings = TrainingSettings()
+        trainingSettings.epochs = settings.parentEpochs
+        trainingSettings.seed = settings.seed
+        var start = model
+        start.parameters = model.graph.initialParameters(seed: settings.seed)
+        return try ModelTrainer(architecture: .baseline, settings: trainingSettings)
+            .fineTune(start, on: data.trainingSet(data.recordings.indices.filter { !validation.contains($0) }), report: report)
+    }
+
+    /// The shippable model: `rewrites` applied to `model` (the model the user gave, trained on every recording),
+    /// fine-tuned with distillation from `model` on every recording for the settings' final epochs.
+    public func finalise(_ rewrites: [Rewrite], of model: ModelFile, report: (EpochReport) -> Void = { _ in }) throws -> ModelFile {
+        var rewritten = model
+        for rewrite in rewrites { rewritten = try rewrite.apply(to: rewritten) }
+        guard settings.finalEpochs > 0 else { return rewritten }
         var trainingSettings = TrainingSettings()
         trainingSettings.epochs = settings.finalEpochs
         trainingSettings.learningRate = settings.learningRate
         trainingSettings.seed = settings.seed
         return try ModelTrainer(architecture: .baseline, settings: trainingSettings)
-            .fineTune(start, on: data.trainingSet(Array(data.recordings.indices)), teacher: parent, report: report)
+            .fineTune(rewritten, on: data.trainingSet(Array(data.recordings.indices)), teacher: model, report: report)
     }
 }

@@ -61,8 +61,7 @@ struct EvaluateCandidatesCommand: ParsableCommand {
             throw CommandError("\(batch) is not a JSON array of candidates ({\"rewrites\": [...]}): \(error)")
         }
         let workDirectory = try WorkDirectory(path: workdir, settings: settings)
-        let parent = try inputs.parent()
-        let evaluator = try inputs.evaluator(settings: settings, paths: paths, parent: parent, target: target)
+        let evaluator = try inputs.evaluator(settings: settings, paths: paths, model: try inputs.parent(), target: target, workdir: workdir)
         var results: [[String: Any]] = []
         let progress = Progress(total: candidates.count, label: "evaluating")
         for (number, candidate) in candidates.enumerated() {

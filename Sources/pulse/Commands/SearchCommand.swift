@@ -59,6 +59,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Training windows drawn for each candidate's fine-tuning.")
     var windows = SearchSettings(target: "").windowsPerCandidate
 
+    @Option(name: .customLong("parent-epochs"), help: "Epochs of the search's parent, the model retrained on the training recordings alone (0: search from the model as it is).")
+    var parentEpochs = SearchSettings(target: "").parentEpochs
+
     @Option(name: .customLong("final-epochs"), help: "Epochs of the chosen model's final fine-tuning on every recording.")
     var finalEpochs = SearchSettings(target: "").finalEpochs
 
@@ -96,6 +99,7 @@ struct SearchCommand: ParsableCommand {
         settings.fineTuneEpochs = epochs
         settings.windowsPerCandidate = windows
         settings.finalEpochs = finalEpochs
+        settings.parentEpochs = parentEpochs
         settings.threads = threads
         settings.modelDigest = digest
         settings.recordings = paths.map { URL(fileURLWithPath: $0).lastPathComponent }
@@ -115,9 +119,10 @@ struct SearchCommand: ParsableCommand {
         let target = try inputs.target()
         let settings = try settings(targetName: targetFile ?? target.name, digest: try inputs.modelDigest(), paths: paths)
         let workDirectory = try WorkDirectory(path: workdir, settings: settings)
-        let parent = try inputs.parent()
-        try MemoryReachability.check(parent, target: target)
-        let evaluator = try inputs.evaluator(settings: settings, paths: paths, parent: parent, target: target)
+        let given = try inputs.parent()
+        try MemoryReachability.check(given, target: target)
+        let evaluator = try inputs.evaluator(settings: settings, paths: paths, model: given, target: target, workdir: workdir)
+        let parent = evaluator.parent
         let names = evaluator.data.recordings.map(\.name)
         FileHandle.standardError.write(Data(("search on \(target.name): \(evaluator.trainingWindows) training windows from "
             + "\(evaluator.trainingRecordings.count) recordings; validation on \(evaluator.validationRecordings.map { names[$0] }.joined(separator: ", "))\n").utf8))
@@ -134,9 +139,10 @@ struct SearchCommand: ParsableCommand {
             throw CommandError("no candidate stayed within \(String(format: "%.2f", settings.maxMaeIncreaseBpm)) BPM of the model's validation MAE; "
                                + "the work dir keeps every result (\(workdir))")
         }
-        let start = try ModelFile(path: workDirectory.modelPath(chosen.id))
         let progress = Progress(total: settings.finalEpochs, label: "final fine-tuning")
-        var final = try evaluator.finalise(start) { progress.update($0.epoch - 1, detail: "loss \(String(format: "%.3f", $0.loss))") }
+        var final = try evaluator.finalise(chosen.candidate.rewrites, of: given) {
+            progress.update($0.epoch - 1, detail: "loss \(String(format: "%.3f", $0.loss))")
+        }
         progress.finish()
         let cardText = try SearchCard(chosen: chosen, model: final, outcome: outcome, evaluator: evaluator, settings: settings,
                                       modelName: URL(fileURLWithPath: out).lastPathComponent, parentPath: model)

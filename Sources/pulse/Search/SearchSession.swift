@@ -39,11 +39,27 @@ struct SearchInputs {
         return String(hash, radix: 16)
     }
 
-    /// The evaluator for `settings`, the recordings cut into windows with a progress line.
-    func evaluator(settings: SearchSettings, paths: [String], parent: ModelFile, target: Target) throws -> CandidateEvaluator {
+    /// The evaluator for `settings`, the recordings cut into windows with a progress line, from the search's
+    /// parent: `model` retrained on the training recordings (`SearchSettings.parentEpochs`), kept in the work dir as
+    /// `parent.h5` and read from there when the search resumes.
+    func evaluator(settings: SearchSettings, paths: [String], model: ModelFile, target: Target, workdir: String) throws -> CandidateEvaluator {
         let progress = Progress(total: paths.count, label: "reading")
-        let data = try SearchData(paths: paths, input: parent.input) { done, _ in progress.update(done, detail: "recordings") }
+        let data = try SearchData(paths: paths, input: model.input) { done, _ in progress.update(done, detail: "recordings") }
         progress.finish()
+        let stored = workdir + "/parent.h5"
+        let parent: ModelFile
+        if settings.parentEpochs == 0 {
+            parent = model
+        } else if FileManager.default.fileExists(atPath: stored) {
+            parent = try ModelFile(path: stored)
+        } else {
+            let training = Progress(total: settings.parentEpochs, label: "search parent")
+            parent = try CandidateEvaluator.searchParent(model, data: data, settings: settings) {
+                training.update($0.epoch - 1, detail: "loss \(format(Double($0.loss), 3)), \(format($0.secondsLeft / 60, 1)) min left")
+            }
+            training.finish()
+            try parent.write(to: stored, replacing: true)
+        }
         return CandidateEvaluator(parent: parent, data: data, target: target, settings: settings)
     }
 }
