@@ -58,8 +58,10 @@ public struct Executor: Sendable {
         Executor.configureRuntime()
     }
 
-    /// Applies the process-wide settings the executor relies on (once).
-    static func configureRuntime() {
+    /// Applies the process-wide settings the executor relies on (once): OpenBLAS on one thread with its worker
+    /// threads stopped, and freed memory kept for reuse. Call it before any other use of BLAS or LAPACK in the
+    /// process: stopping OpenBLAS's threads while another thread's call is using them crashes.
+    public static func configureRuntime() {
         _ = singleThreadedBLAS
         _ = reusedHeap
     }

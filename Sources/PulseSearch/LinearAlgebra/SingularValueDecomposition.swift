@@ -1,4 +1,5 @@
 import CBLAS
+import PulseEngine
 
 /// `A = U · diag(s) · Vᵀ` of a row-major `rows × columns` matrix, by LAPACK's `sgesvd` (through OpenBLAS), with
 /// the `min(rows, columns)` singular values in decreasing order.
@@ -20,6 +21,7 @@ public struct SingularValueDecomposition: Sendable {
     /// - Throws: `SearchError.linearAlgebra` when LAPACK reports an argument error or no convergence.
     public init(_ matrix: [Float], rows: Int, columns: Int) throws {
         precondition(matrix.count == rows * columns && rows > 0 && columns > 0, "a \(rows) x \(columns) matrix needs \(rows * columns) values")
+        Executor.configureRuntime()
         let k = min(rows, columns)
         var columnMajor = [Float](repeating: 0, count: rows * columns)
         for r in 0..<rows { for c in 0..<columns { columnMajor[c * rows + r] = matrix[r * columns + c] } }
