@@ -10,7 +10,7 @@ import PulseTestSupport
     /// A tiny search on the three demo recordings: 3 candidates a generation, 16 windows of fine-tuning each.
     static func arguments(workdir: String, out: String) -> [String] {
         ["search", "--model", model, "--target", "mcu", "--data", signals, "--population", "3", "--generations", "2", "--epochs", "1",
-         "--windows", "16", "--final-epochs", "1", "--parent-epochs", "2", "--max-mae-increase", "100", "--threads", "1", "--workdir", workdir, "--out", out]
+         "--windows", "16", "--final-epochs", "1", "--parent-epochs", "2", "--confirm-epochs", "1", "--max-mae-increase", "100", "--threads", "1", "--workdir", workdir, "--out", out]
     }
 
     static func results(_ workdir: String) throws -> [String: Any] {
@@ -59,7 +59,8 @@ import PulseTestSupport
         #expect(resumed.status == 0, "\(resumed.standardError)")
         let after = try Self.results(directory.path("killed"))
         #expect((after["reused"] as? Int ?? 0) >= 2)
-        #expect((after["reused"] as? Int ?? 0) + (after["evaluated_now"] as? Int ?? 0) == candidates)
+        let confirmations = (after["confirmations"] as? [Any])?.count ?? 0
+        #expect((after["reused"] as? Int ?? 0) + (after["evaluated_now"] as? Int ?? 0) == candidates + confirmations)
         #expect(Self.front(after) == Self.front(reference))
         #expect(!Self.front(after).isEmpty)
     }

@@ -42,6 +42,7 @@ import PulseTestSupport
         settings.maxMaeIncreaseBpm = 100
         settings.costGoal = 0.01
         settings.threads = 1
+        settings.confirmEpochs = 1
         return settings
     }
 
@@ -60,13 +61,15 @@ import PulseTestSupport
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let whole = try Self.search(in: directory.path("whole"))
-        #expect(whole.evaluatedNow == whole.results.count && whole.reused == 0)
+        #expect(whole.evaluatedNow == whole.results.count + whole.confirmations.count && whole.reused == 0)
+        let chosen = try #require(whole.chosen)
+        #expect(whole.confirmations.contains { $0.candidate == chosen.candidate && $0.id == "confirm-" + chosen.id })
         #expect(whole.results.count >= 4)
         #expect(whole.results.contains { $0.candidate.rewrites.count >= 1 && $0.status == .evaluated })
         #expect(whole.reference.candidate.rewrites.isEmpty)
         #expect(whole.front.allSatisfy { ($0.maeBpm ?? .infinity) <= (whole.reference.maeBpm ?? 0) + 100 })
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path("whole/candidates"))
-        #expect(files.filter { $0.hasSuffix(".json") }.count == whole.results.count)
+        #expect(files.filter { $0.hasSuffix(".json") }.count == whole.results.count + whole.confirmations.count)
 
         let interrupted = directory.path("interrupted")
         try FileManager.default.createDirectory(atPath: interrupted + "/candidates", withIntermediateDirectories: true)
@@ -80,7 +83,8 @@ import PulseTestSupport
         }
         let resumed = try Self.search(in: interrupted)
         #expect(resumed.reused == kept.count)
-        #expect(resumed.evaluatedNow == whole.results.count - kept.count)
+        #expect(resumed.evaluatedNow == whole.results.count - kept.count + whole.confirmations.count)
+        #expect(resumed.confirmations == whole.confirmations.map { var same = $0; same.evaluationSeconds = resumed.confirmations.first { $0.id == same.id }?.evaluationSeconds ?? 0; return same })
         let byID = Dictionary(uniqueKeysWithValues: whole.results.map { ($0.id, $0) })
         for result in resumed.results {
             var same = result

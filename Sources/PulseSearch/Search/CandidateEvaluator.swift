@@ -61,7 +61,9 @@ public struct CandidateEvaluator: Sendable {
 
     /// Evaluates `model` (a rewrite of the parent, or any model with the parent's input and output) into `result`:
     /// memory check, fine-tuning with distillation from the parent seeded with `seed`, tracked validation MAE, cost.
-    public func evaluate(_ model: ModelFile, as result: CandidateResult, seed: UInt64) throws -> (CandidateResult, ModelFile?) {
+    /// `epochs` and `windows` override the settings' fine-tuning.
+    public func evaluate(_ model: ModelFile, as result: CandidateResult, seed: UInt64, epochs: Int? = nil,
+                         windows: Int? = nil) throws -> (CandidateResult, ModelFile?) {
         let started = Date()
         var result = result
         let profile = self.profile(model)
@@ -79,15 +81,16 @@ public struct CandidateEvaluator: Sendable {
         }
         result.outputDeviation = try OutputDeviation.relative(parent: parent, child: model, windows: deviationWindows, threads: settings.threads)
         var subset = training
-        if training.count > settings.windowsPerCandidate {
+        let draw = windows ?? settings.windowsPerCandidate
+        if training.count > draw {
             var generator = SeededGenerator(seed: seed)
-            let chosen = Array(training.inputs.indices.shuffled(using: &generator).prefix(settings.windowsPerCandidate)).sorted()
+            let chosen = Array(training.inputs.indices.shuffled(using: &generator).prefix(draw)).sorted()
             subset.inputs = chosen.map { training.inputs[$0] }
             subset.labelsBpm = chosen.map { training.labelsBpm[$0] }
             subset.recordingOfWindow = chosen.map { training.recordingOfWindow[$0] }
         }
         var trainingSettings = TrainingSettings()
-        trainingSettings.epochs = settings.fineTuneEpochs
+        trainingSettings.epochs = epochs ?? settings.fineTuneEpochs
         trainingSettings.learningRate = settings.learningRate
         trainingSettings.seed = seed
         let trainer = ModelTrainer(architecture: .baseline, settings: trainingSettings)
@@ -102,6 +105,16 @@ public struct CandidateEvaluator: Sendable {
 }
 
 extension CandidateEvaluator {
+    /// Confirms `candidate`: fine-tuned again for the settings' confirmation epochs on every training window, with
+    /// another seed, and scored the same way; the result is named `confirm-ID`.
+    public func confirm(_ candidate: Candidate) throws -> CandidateResult {
+        var model = parent
+        for rewrite in candidate.rewrites { model = try rewrite.apply(to: model) }
+        let label = "confirmation of \(candidate.id)"
+        return try evaluate(model, as: CandidateResult(id: "confirm-" + candidate.id, candidate: candidate, label: label, status: .evaluated),
+                            seed: candidate.seed(settings.seed) &+ 1, epochs: settings.confirmEpochs, windows: Int.max).0
+    }
+
     /// The search's parent for `model`: with `settings.parentEpochs` > 0, the model's graph trained from its
     /// initialisation (seeded with the settings' seed) on the training recordings alone; else the model itself.
     public static func searchParent(_ model: ModelFile, data: SearchData, settings: SearchSettings,

@@ -15,7 +15,8 @@ import PulseModels
 ///    target's limits), binary tournaments, crossover (one parent's rewrites plus the other's on layers it leaves
 ///    alone) and mutation; the main mutation deepens a candidate with a rewrite of its own costliest operator not
 ///    yet rewritten, others change or drop one rewrite;
-/// 5. stop when a candidate within the budget reaches the cost goal, the generations are done, or time is up.
+/// 5. stop when a candidate within the budget reaches the cost goal and its confirmation (a longer fine-tuning with
+///    another seed) stays within the budget too, the generations are done, or time is up.
 ///
 /// Candidates found in the work dir are not evaluated again; the sequence of candidates depends only on the seed and
 /// the results, so a resumed search follows the same path as one never stopped.
@@ -45,8 +46,10 @@ public struct OperatorSearch {
         public var reference: CandidateResult
         /// The non-dominated candidates within the MAE budget and memory limits, by cost.
         public var front: [CandidateResult]
-        /// The cheapest candidate within the budget.
+        /// The cheapest candidate within the budget whose confirmation held (or, without confirmation, the cheapest).
         public var chosen: CandidateResult?
+        /// The confirmations run, in the order of their candidates.
+        public var confirmations: [CandidateResult]
         /// Generations run, and why the search stopped.
         public var generations: Int
         public var stopReason: String
@@ -92,6 +95,7 @@ public struct OperatorSearch {
         var timeUp = false
         var generation = 0
         var expanded = Set<String>()
+        var confirmations: [String: CandidateResult] = [:]
 
         func evaluate(_ candidate: Candidate) throws -> CandidateResult? {
             if let known = archive[candidate.id] { return known }
@@ -123,6 +127,29 @@ public struct OperatorSearch {
             return Self.front(order.compactMap { archive[$0] }, limit: maeLimit(reference))
         }
 
+        /// The confirmation of `result`, from the work dir or run now; nil when time is up.
+        func confirm(_ result: CandidateResult) throws -> CandidateResult? {
+            if let known = confirmations[result.id] { return known }
+            let confirmation: CandidateResult
+            if let stored = workDirectory.result("confirm-" + result.id), stored.candidate == result.candidate {
+                confirmation = stored
+                reused += 1
+            } else {
+                guard Date() < deadline else {
+                    timeUp = true
+                    return nil
+                }
+                confirmation = try evaluator.confirm(result.candidate)
+                try workDirectory.record(confirmation, model: nil)
+                evaluatedNow += 1
+            }
+            confirmations[result.id] = confirmation
+            progress(Progress(generation: generation, generations: settings.generations, evaluated: evaluatedNow, reused: reused,
+                              candidatesPerMinute: 0, secondsLeft: max(0, deadline.timeIntervalSinceNow),
+                              front: currentFront().map { ($0.maeBpm ?? 0, $0.seconds ?? 0) }, lastResult: confirmation))
+            return confirmation
+        }
+
         let parent = evaluator.parent
         guard let reference = try evaluate(Candidate(rewrites: [])) else {
             throw SearchError.setting("--budget", reason: "ran out before the parent model was evaluated")
@@ -139,17 +166,37 @@ public struct OperatorSearch {
         guard !firstGeneration.isEmpty else {
             throw SearchError.unreachable(target: evaluator.target.name, reason: "no rewrite applies to any operator of the model")
         }
-        func goalReached() -> Bool {
-            archive.values.contains { $0.status == .evaluated && ($0.maeBpm ?? .infinity) <= limit && ($0.seconds ?? .infinity) <= settings.costGoal * parentSeconds }
+        /// A candidate's MAE, the worse of its search score and its confirmation's.
+        func effectiveMae(_ result: CandidateResult) -> Double {
+            max(result.maeBpm ?? .infinity, confirmations[result.id]?.maeBpm ?? -.infinity)
         }
+        /// The cheapest candidates within `costLimit` and the MAE budget, confirmed cheapest first (at most three new
+        /// confirmations a call): the first whose confirmation holds, if any.
+        func confirmedCandidate(costLimit: Double) throws -> CandidateResult? {
+            let meeting = order.compactMap { archive[$0] }
+                .filter { $0.status == .evaluated && !$0.candidate.rewrites.isEmpty && effectiveMae($0) <= limit && ($0.seconds ?? .infinity) <= costLimit }
+                .sorted { ($0.seconds ?? .infinity, $0.id) < ($1.seconds ?? .infinity, $1.id) }
+            guard settings.confirmEpochs > 0 else { return meeting.first }
+            var fresh = 0
+            for result in meeting {
+                if confirmations[result.id] == nil {
+                    guard fresh < 3 else { break }
+                    fresh += 1
+                    guard try confirm(result) != nil else { return nil }
+                }
+                if effectiveMae(result) <= limit { return result }
+            }
+            return nil
+        }
+        func goalReached() throws -> Bool { try confirmedCandidate(costLimit: settings.costGoal * parentSeconds) != nil }
         var stopReason = "all \(settings.generations) generations done"
         for candidate in firstGeneration where !timeUp { _ = try evaluate(candidate) }
         generation = 1
         while generation < settings.generations {
             if timeUp { stopReason = "time budget spent"; break }
-            if goalReached() { stopReason = "cost goal reached (\(String(format: "%.3f", settings.costGoal)) of the parent)"; break }
+            if try goalReached() { stopReason = "cost goal reached (\(String(format: "%.3f", settings.costGoal)) of the parent)"; break }
             let pool = order.compactMap { archive[$0] }.filter { $0.status == .evaluated }
-            let points = pool.map { [$0.maeBpm ?? .infinity, $0.seconds ?? .infinity] }
+            let points = pool.map { [effectiveMae($0), $0.seconds ?? .infinity] }
             let violations = pool.map { violation($0, limit: limit) }
             let selected = ParetoRanking.select(settings.population, points, violations: violations)
             let fronts = ParetoRanking.fronts(selected.map { points[$0] }, violations: selected.map { violations[$0] })
@@ -161,7 +208,7 @@ public struct OperatorSearch {
                 return pool[(rank[a] ?? 0, a) <= (rank[b] ?? 0, b) ? a : b]
             }
             var offspring: [Candidate] = []
-            if let cheapest = pool.filter({ ($0.maeBpm ?? .infinity) <= limit && !expanded.contains($0.id) })
+            if let cheapest = pool.filter({ effectiveMae($0) <= limit && !expanded.contains($0.id) })
                 .min(by: { ($0.seconds ?? .infinity, $0.id) < ($1.seconds ?? .infinity, $1.id) }) {
                 expanded.insert(cheapest.id)
                 for child in nextOperatorRewrites(of: cheapest.candidate) where offspring.count < settings.population / 2 {
@@ -185,11 +232,13 @@ public struct OperatorSearch {
             for candidate in offspring where !timeUp { _ = try evaluate(candidate) }
             generation += 1
         }
-        if timeUp { stopReason = "time budget spent" } else if goalReached() && generation < settings.generations { stopReason = "cost goal reached" }
+        if timeUp { stopReason = "time budget spent" } else if try goalReached() && generation < settings.generations { stopReason = "cost goal reached" }
         let results = order.compactMap { archive[$0] }
-        let front = Self.front(results, limit: limit)
-        let chosen = front.filter { $0.id != reference.id }.min { (($0.seconds ?? .infinity), ($0.maeBpm ?? .infinity)) < (($1.seconds ?? .infinity), ($1.maeBpm ?? .infinity)) }
-        return Outcome(results: results, reference: reference, front: front, chosen: chosen, generations: generation, stopReason: stopReason,
+        let rejected = Set(confirmations.filter { ($0.value.maeBpm ?? .infinity) > limit }.keys)
+        let front = Self.front(results.filter { !rejected.contains($0.id) }, limit: limit)
+        let chosen = try confirmedCandidate(costLimit: .infinity)
+        return Outcome(results: results, reference: reference, front: front, chosen: chosen, confirmations: order.compactMap { confirmations[$0] },
+                       generations: generation, stopReason: stopReason,
                        evaluatedNow: evaluatedNow, reused: reused, seconds: Date().timeIntervalSince(started))
     }
 

@@ -24,6 +24,11 @@ public struct SearchSettings: Codable, Equatable, Sendable {
     /// only, so that validation scores recordings no model of the search has seen; 0 searches from the model as
     /// it is (for a model that never saw these recordings).
     public var parentEpochs = 30
+    /// Epochs of the confirmation of a candidate that meets the cost goal: fine-tuned again on every training window
+    /// with another seed, it must stay within the MAE budget before the search stops on it or chooses it (0: no
+    /// confirmation). The short fine-tuning of the search is a noisy judge, and the cheapest candidate at the
+    /// budget's edge is the one its noise favours most.
+    public var confirmEpochs = 6
     /// Epochs of the final fine-tuning of the chosen model on all recordings.
     public var finalEpochs = 8
     /// Threads for training and inference.
@@ -43,7 +48,7 @@ public struct SearchSettings: Codable, Equatable, Sendable {
         guard costGoal > 0, costGoal <= 1 else { throw fail("cost goal", "must lie in (0, 1]") }
         guard population >= 2 else { throw fail("--population", "must be at least 2") }
         guard generations >= 1 else { throw fail("--generations", "must be at least 1") }
-        guard fineTuneEpochs >= 1, finalEpochs >= 0, parentEpochs >= 0 else { throw fail("epochs", "fine-tuning needs at least one epoch") }
+        guard fineTuneEpochs >= 1, finalEpochs >= 0, parentEpochs >= 0, confirmEpochs >= 0 else { throw fail("epochs", "fine-tuning needs at least one epoch") }
         guard windowsPerCandidate >= 1 else { throw fail("windows per candidate", "must be at least 1") }
         guard validationShare > 0, validationShare < 1 else { throw fail("validation share", "must lie in (0, 1)") }
         guard threads >= 1 else { throw fail("--threads", "must be at least 1") }

@@ -62,6 +62,9 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .customLong("parent-epochs"), help: "Epochs of the search's parent, the model retrained on the training recordings alone (0: search from the model as it is).")
     var parentEpochs = SearchSettings(target: "").parentEpochs
 
+    @Option(name: .customLong("confirm-epochs"), help: "Epochs of the confirmation a candidate needs before the search stops on it or chooses it (0: none).")
+    var confirmEpochs = SearchSettings(target: "").confirmEpochs
+
     @Option(name: .customLong("final-epochs"), help: "Epochs of the chosen model's final fine-tuning on every recording.")
     var finalEpochs = SearchSettings(target: "").finalEpochs
 
@@ -100,6 +103,7 @@ struct SearchCommand: ParsableCommand {
         settings.windowsPerCandidate = windows
         settings.finalEpochs = finalEpochs
         settings.parentEpochs = parentEpochs
+        settings.confirmEpochs = confirmEpochs
         settings.threads = threads
         settings.modelDigest = digest
         settings.recordings = paths.map { URL(fileURLWithPath: $0).lastPathComponent }
@@ -136,8 +140,8 @@ struct SearchCommand: ParsableCommand {
         try OutputFile.write(SearchFrontChart.svg(outcome, target: target.name, scaling: scaling), to: workdir + "/front.svg", force: true)
         print(report.text(), terminator: "")
         guard let chosen = outcome.chosen else {
-            throw CommandError("no candidate stayed within \(String(format: "%.2f", settings.maxMaeIncreaseBpm)) BPM of the model's validation MAE; "
-                               + "the work dir keeps every result (\(workdir))")
+            throw CommandError("no candidate stayed within \(String(format: "%.2f", settings.maxMaeIncreaseBpm)) BPM of the model's validation MAE "
+                               + "and held it in its confirmation (\(outcome.stopReason)); the work dir keeps every result (\(workdir))")
         }
         let progress = Progress(total: settings.finalEpochs, label: "final fine-tuning")
         var final = try evaluator.finalise(chosen.candidate.rewrites, of: given) {

@@ -9,7 +9,8 @@ final class SearchProgressView {
     func show(_ progress: OperatorSearch.Progress) {
         var line = ""
         if let result = progress.lastResult {
-            let rewrites = result.candidate.rewrites.isEmpty ? "the model itself" : result.candidate.rewrites.map(\.description).joined(separator: "; ")
+            let rewrites = (result.label.map { "\($0): " } ?? "")
+                + (result.candidate.rewrites.isEmpty ? "the model itself" : result.candidate.rewrites.map(\.description).joined(separator: "; "))
             switch result.status {
             case .evaluated:
                 line = "  \(result.id): MAE \(format(result.maeBpm ?? .nan, 2)) BPM, \(format((result.seconds ?? .nan) * 1e3, 3)) ms, "

@@ -34,6 +34,7 @@ struct SearchReport {
             "search_seconds": outcome.seconds, "reference": Self.entry(outcome.reference),
             "mae_limit_bpm": (outcome.reference.maeBpm ?? .nan) + settings.maxMaeIncreaseBpm,
             "front": outcome.front.map(Self.entry), "results": outcome.results.map(Self.entry),
+            "confirmations": outcome.confirmations.map(Self.entry),
             "seconds_per_candidate": evaluated.isEmpty ? Double.nan : evaluated.map(\.evaluationSeconds).reduce(0, +) / Double(evaluated.count),
             "validation_recordings": evaluator.validationRecordings.map { evaluator.data.recordings[$0].name },
         ]
@@ -69,7 +70,11 @@ struct SearchReport {
             + "\(format(perCandidate, 1)) s per fine-tuned candidate; stopped: \(outcome.stopReason)\n"
         text += "model (fine-tuned like the candidates): validation MAE \(format(reference.maeBpm ?? .nan, 2)) BPM, "
             + "\(format((reference.seconds ?? .nan) * 1e3, 3)) ms per window (modelled)\n"
-        text += "front (MAE within \(format(settings.maxMaeIncreaseBpm, 2)) BPM of the model's):\n"
+        for confirmation in outcome.confirmations {
+            text += "confirmation (\(settings.confirmEpochs) epochs on every training window) of \(confirmation.candidate.id): "
+                + "MAE \(format(confirmation.maeBpm ?? .nan, 2)) BPM\n"
+        }
+        text += "front (MAE within \(format(settings.maxMaeIncreaseBpm, 2)) BPM of the model's, confirmations failed left out):\n"
         for result in outcome.front {
             let ratio = (reference.seconds ?? .nan) / (result.seconds ?? .nan)
             text += "  \(format(result.maeBpm ?? .nan, 2)) BPM  \(format((result.seconds ?? .nan) * 1e3, 3)) ms  (\(format(ratio, 2))x)  "
