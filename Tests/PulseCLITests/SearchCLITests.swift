@@ -97,25 +97,25 @@ import PulseTestSupport
         let batch = #"[{"rewrites": [{"grouped": {"layer": "block1.conv1", "groups": 4}}]}, {"rewrites": [{"depthwiseSeparable": {"layer": "nowhere"}}]}]"#
         try Data(batch.utf8).write(to: URL(fileURLWithPath: directory.path("batch.json")))
         let common = ["--workdir", directory.path("w"), "--model", SearchCLITests.model, "--target", "mcu", "--data", SearchCLITests.signals]
-        let evaluate = try PulseProcess.run(["evaluate-candidates"] + common + ["--batch", directory.path("batch.json"), "--out", directory.path("out.json")])
+        let evaluate = try PulseProcess.run(["search", "candidates"] + common + ["--batch", directory.path("batch.json"), "--out", directory.path("out.json")])
         #expect(evaluate.status == 0, "\(evaluate.standardError)")
         let results = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path("out.json")))) as? [[String: Any]])
         #expect(results.map { $0["status"] as? String } == ["evaluated", "inapplicable"])
         #expect((results[0]["mae_bpm"] as? Double ?? .nan).isFinite)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path("w/candidates"))
         #expect(files.contains("\(results[0]["id"] as? String ?? "").json"))
-        let wrongTarget = try PulseProcess.run(["evaluate-candidates", "--workdir", directory.path("w"), "--model", SearchCLITests.model, "--target", "rpi3",
+        let wrongTarget = try PulseProcess.run(["search", "candidates", "--workdir", directory.path("w"), "--model", SearchCLITests.model, "--target", "rpi3",
                                                 "--data", SearchCLITests.signals, "--batch", directory.path("batch.json"), "--out", directory.path("o2.json")])
         #expect(wrongTarget.status != 0 && wrongTarget.standardError.contains("mcu"))
 
-        let cv = try PulseProcess.run(["search-cv", "--model", directory.path("m.h5"), "--data", SearchCLITests.signals, "--folds", "2",
+        let cv = try PulseProcess.run(["search", "cv", "--model", directory.path("m.h5"), "--data", SearchCLITests.signals, "--folds", "2",
                                        "--baseline-epochs", "1", "--epochs", "1", "--json", directory.path("cv.json"), "--update-card"])
         #expect(cv.status == 0, "\(cv.standardError)")
         let figures = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path("cv.json")))) as? [String: Any])
         #expect((figures["searched_mae_bpm"] as? Double ?? .nan).isFinite && (figures["folds"] as? [Any])?.count == 2)
         let card = try String(contentsOfFile: directory.path("m.md"), encoding: .utf8)
         #expect(card.contains("## Cross-validation") && card.contains("fold baselines") && !card.contains("Not yet cross-validated"))
-        let baseline = try PulseProcess.run(["search-cv", "--model", SearchCLITests.model, "--data", SearchCLITests.signals, "--folds", "2"])
+        let baseline = try PulseProcess.run(["search", "cv", "--model", SearchCLITests.model, "--data", SearchCLITests.signals, "--folds", "2"])
         #expect(baseline.status != 0 && baseline.standardError.contains("search_rewrites"))
     }
 }

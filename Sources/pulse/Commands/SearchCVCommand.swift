@@ -5,7 +5,7 @@ import PulseSearch
 
 struct SearchCVCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "search-cv",
+        commandName: "cv",
         abstract: "Cross-validate a searched model the way the baseline was: its rewrites on each fold's baseline, fine-tuned and scored per fold.",
         discussion: """
             The folds are the baseline's (by recording, --seed, in the order --data lists the recordings). In each fold \

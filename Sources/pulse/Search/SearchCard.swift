@@ -71,7 +71,7 @@ struct SearchCard {
                 + "\(format(Double(memory.arenaBytes) / 1024, 1)) | \(format(Double(memory.parameterBytes) / 1024, 1)) | "
                 + (memory.fits ? "yes" : memory.overLimits.joined(separator: "; ")) + " |\n"
         }
-        text += "\n## Cross-validation\n\nNot yet cross-validated: `pulse search-cv --model \(modelName) ...` applies these rewrites to each "
+        text += "\n## Cross-validation\n\nNot yet cross-validated: `pulse search cv --model \(modelName) ...` applies these rewrites to each "
             + "fold's baseline, fine-tunes on the fold's training part and scores its test part.\n"
         return text
     }

@@ -4,7 +4,7 @@ import PulseModels
 import PulseSearch
 import PulseSignals
 
-/// What `pulse search` and `pulse evaluate-candidates` share: the options that name the model, data and target,
+/// What `pulse search run` and `pulse search candidates` share: the options that name the model, data and target,
 /// and the evaluator they build from them.
 struct SearchInputs {
     var modelPath: String

@@ -3,9 +3,9 @@ import Foundation
 import PulseModels
 import PulseSearch
 
-struct EvaluateCandidatesCommand: ParsableCommand {
+struct SearchCandidatesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "evaluate-candidates",
+        commandName: "candidates",
         abstract: "Evaluate a batch of search candidates into a search's work dir (what pulse search does for each candidate).",
         discussion: """
             --batch is a JSON array of candidates, each {"rewrites": [...]} in the form of the work dir's \
