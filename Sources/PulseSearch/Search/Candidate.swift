@@ -13,13 +13,7 @@ public struct Candidate: Hashable, Codable, Sendable {
     public var id: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(rewrites)) ?? Data()
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return String(hash, radix: 16).leftPadded(to: 16)
+        return String(FNV1a.hash((try? encoder.encode(rewrites)) ?? Data()), radix: 16).leftPadded(to: 16)
     }
 
     /// The layers the candidate's rewrites change.

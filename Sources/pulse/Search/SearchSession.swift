@@ -31,12 +31,7 @@ struct SearchInputs {
     /// FNV-1a of the model file's bytes, in hex.
     func modelDigest() throws -> String {
         guard let data = FileManager.default.contents(atPath: modelPath) else { throw RecordingError(path: modelPath, .fileNotFound) }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return String(hash, radix: 16)
+        return String(FNV1a.hash(data), radix: 16)
     }
 
     /// The evaluator for `settings`, the recordings cut into windows with a progress line, from the search's
