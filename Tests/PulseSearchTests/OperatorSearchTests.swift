@@ -43,16 +43,21 @@ import PulseTestSupport
         settings.costGoal = 0.01
         settings.threads = 1
         settings.confirmEpochs = 1
+        settings.confirmSplits = 1
         return settings
     }
 
-    static func search(in directory: String) throws -> OperatorSearch.Outcome {
+    static func search(in directory: String, settings: SearchSettings = settings()) throws -> OperatorSearch.Outcome {
         let parent = try RewriteTests.model(width: 4)
-        let evaluator = CandidateEvaluator(parent: parent, data: data(), target: try Target.named("mcu"), settings: settings())
+        let data = data()
+        let target = try Target.named("mcu")
+        let evaluator = CandidateEvaluator(parent: parent, data: data, target: target, settings: settings)
+        let other = CandidateEvaluator(parent: parent, data: data, target: target, settings: settings, split: 1)
         #expect(Set(evaluator.validationRecordings).isDisjoint(with: evaluator.trainingRecordings))
         #expect(evaluator.validationRecordings.count == 2)
-        let workDirectory = try WorkDirectory(path: directory, settings: settings())
-        return try OperatorSearch(evaluator: evaluator, workDirectory: workDirectory, deadline: .distantFuture).run()
+        #expect(Set(other.validationRecordings).isDisjoint(with: evaluator.validationRecordings) && other.validationRecordings.count == 2)
+        let workDirectory = try WorkDirectory(path: directory, settings: settings)
+        return try OperatorSearch(evaluator: evaluator, otherSplits: [other], workDirectory: workDirectory, deadline: .distantFuture).run()
     }
 
     /// A search interrupted after any number of finished candidates (a killed process leaves exactly the files it
@@ -63,7 +68,9 @@ import PulseTestSupport
         let whole = try Self.search(in: directory.path("whole"))
         #expect(whole.evaluatedNow == whole.results.count + whole.confirmations.count && whole.reused == 0)
         let chosen = try #require(whole.chosen)
-        #expect(whole.confirmations.contains { $0.candidate == chosen.candidate && $0.id == "confirm-" + chosen.id })
+        for id in ["confirm-" + chosen.id, "confirm-v1-" + chosen.id, "confirm-" + whole.reference.id, "confirm-v1-" + whole.reference.id] {
+            #expect(whole.confirmations.contains { $0.id == id }, "\(id) was run")
+        }
         #expect(whole.results.count >= 4)
         #expect(whole.results.contains { $0.candidate.rewrites.count >= 1 && $0.status == .evaluated })
         #expect(whole.reference.candidate.rewrites.isEmpty)
@@ -94,6 +101,37 @@ import PulseTestSupport
         #expect(resumed.front.map(\.id) == whole.front.map(\.id))
         #expect(resumed.front.map(\.maeBpm) == whole.front.map(\.maeBpm))
         #expect(resumed.chosen?.id == whole.chosen?.id)
+    }
+
+    /// A candidate whose confirmation fails on one further split (its stored result there made worse than the MAE
+    /// budget allows) is neither chosen nor on the front, though it holds on the search's own split.
+    @Test func aConfirmationMustHoldOnEverySplit() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let first = try Self.search(in: directory.path("first"))
+        let chosen = try #require(first.chosen)
+        let failing = directory.path("failing")
+        try FileManager.default.copyItem(atPath: directory.path("first"), toPath: failing)
+        let path = "\(failing)/candidates/confirm-v1-\(chosen.id).json"
+        var failed = try JSONDecoder().decode(CandidateResult.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        let reference = try #require(first.confirmations.first { $0.candidate.rewrites.isEmpty && $0.confirmationSplit == 1 }?.maeBpm)
+        failed.maeBpm = reference + Self.settings().maxMaeIncreaseBpm + 1
+        try JSONEncoder().encode(failed).write(to: URL(fileURLWithPath: path))
+
+        let outcome = try Self.search(in: failing)
+        #expect(outcome.confirmations.contains { $0.id == "confirm-" + chosen.id && $0.maeBpm == first.confirmations.first { $0.id == "confirm-" + chosen.id }?.maeBpm })
+        #expect(outcome.chosen?.id != chosen.id)
+        #expect(!outcome.front.contains { $0.id == chosen.id })
+        #expect(first.front.contains { $0.id == chosen.id })
+    }
+
+    @Test func validationSplitsTakeOtherRecordingsInTurn() {
+        let data = Self.data()
+        let splits = (0..<3).map { data.validationSplit(share: 0.2, seed: 4, number: $0) }
+        #expect(splits.allSatisfy { $0.count == 2 })
+        #expect(Set(splits[0]).isDisjoint(with: splits[1]) && Set(splits[1]).isDisjoint(with: splits[2]) && Set(splits[0]).isDisjoint(with: splits[2]))
+        #expect(data.validationSplit(share: 0.2, seed: 4, number: 3) == splits[0])
+        #expect(data.validationSplit(share: 0.9, seed: 4, number: 1).count == 4, "one recording of each dataset stays for training")
     }
 
     @Test func workDirectoriesOfSomethingElseAreRefused() throws {

@@ -66,16 +66,18 @@ public struct SearchData: Sendable {
         return set
     }
 
-    /// About `share` of the recordings of each dataset, picked with `seed`: the validation split by recording. At
-    /// least one recording of each dataset with two or more stays for training.
-    public func validationSplit(share: Double, seed: UInt64) -> [Int] {
+    /// About `share` of the recordings of each dataset, picked with `seed`: validation split `number` by recording.
+    /// Each dataset's recordings are shuffled once with `seed`; split 0 takes the first of them, split 1 the next, and
+    /// so on (wrapping round when a dataset runs out), so that successive splits hold other recordings while the data
+    /// allow. At least one recording of each dataset with two or more stays for training.
+    public func validationSplit(share: Double, seed: UInt64, number: Int = 0) -> [Int] {
         var generator = SeededGenerator(seed: seed)
         var chosen: [Int] = []
         for dataset in Set(recordings.map(\.dataset)).sorted() {
             var members = recordings.indices.filter { recordings[$0].dataset == dataset }
             members.shuffle(using: &generator)
             let count = members.count < 2 ? 0 : min(members.count - 1, max(1, Int((Double(members.count) * share).rounded())))
-            chosen += members.prefix(count)
+            chosen += (0..<count).map { members[(number * count + $0) % members.count] }
         }
         return chosen.sorted()
     }

@@ -46,6 +46,9 @@ public struct CandidateResult: Codable, Equatable, Sendable {
     public var label: String?
     /// How the evaluation ended.
     public var status: Status
+    /// The validation split a confirmation was scored on (`CandidateEvaluator.split`); nil for the search's own
+    /// evaluations.
+    public var confirmationSplit: Int?
     /// Why the rewrites do not apply, or what does not fit.
     public var error: String?
     /// MAE with the tracker on the validation recordings, after fine-tuning.

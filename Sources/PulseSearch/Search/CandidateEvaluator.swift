@@ -18,17 +18,21 @@ public struct CandidateEvaluator: Sendable {
     public let target: Target
     /// The search's settings.
     public let settings: SearchSettings
+    /// Which validation split this evaluator scores on (`SearchData.validationSplit(share:seed:number:)`): 0 for the
+    /// search's own, more for the further splits a confirmation must hold on.
+    public let split: Int
     private let training: TrainingSet
     private let deviationWindows: [[Float]]
 
-    /// An evaluator of rewrites of `parent`; the validation recordings are `data.validationSplit(share:seed:)` of
-    /// the settings.
-    public init(parent: ModelFile, data: SearchData, target: Target, settings: SearchSettings) {
+    /// An evaluator of rewrites of `parent`; the validation recordings are split number `split` of the settings'
+    /// share and seed, and `parent` should have been trained without them (`searchParent(_:data:settings:split:)`).
+    public init(parent: ModelFile, data: SearchData, target: Target, settings: SearchSettings, split: Int = 0) {
         self.parent = parent
         self.data = data
         self.target = target
         self.settings = settings
-        let validation = data.validationSplit(share: settings.validationShare, seed: settings.seed)
+        self.split = split
+        let validation = data.validationSplit(share: settings.validationShare, seed: settings.seed, number: split)
         validationRecordings = validation
         trainingRecordings = data.recordings.indices.filter { !validation.contains($0) }
         training = data.trainingSet(trainingRecordings)
@@ -105,22 +109,34 @@ public struct CandidateEvaluator: Sendable {
 }
 
 extension CandidateEvaluator {
-    /// Confirms `candidate`: fine-tuned again for the settings' confirmation epochs on every training window, with
-    /// another seed, and scored the same way; the result is named `confirm-ID`.
+    /// The name of `candidate`'s confirmation on this evaluator's split: `confirm-ID` on split 0, `confirm-vN-ID` on
+    /// split N.
+    public func confirmationID(of candidate: Candidate) -> String {
+        "confirm-" + (split == 0 ? "" : "v\(split)-") + candidate.id
+    }
+
+    /// Confirms `candidate` on this evaluator's split: its rewrites applied to this split's parent, fine-tuned for the
+    /// settings' confirmation epochs on every training window of the split with another seed than the search's, and
+    /// scored the same way. The empty candidate's confirmation is the split's reference.
+    /// - Throws: errors of rewriting, training or inference.
     public func confirm(_ candidate: Candidate) throws -> CandidateResult {
         var model = parent
         for rewrite in candidate.rewrites { model = try rewrite.apply(to: model) }
-        let label = "confirmation of \(candidate.id)"
-        return try evaluate(model, as: CandidateResult(id: "confirm-" + candidate.id, candidate: candidate, label: label, status: .evaluated),
-                            seed: candidate.seed(settings.seed) &+ 1, epochs: settings.confirmEpochs, windows: Int.max).0
+        let subject = candidate.rewrites.isEmpty ? "the model" : candidate.id
+        let label = "confirmation of \(subject) on validation split \(split)"
+        var result = CandidateResult(id: confirmationID(of: candidate), candidate: candidate, label: label, status: .evaluated)
+        result.confirmationSplit = split
+        return try evaluate(model, as: result, seed: candidate.seed(settings.seed) &+ 1 &+ UInt64(split), epochs: settings.confirmEpochs, windows: Int.max).0
     }
 
-    /// The search's parent for `model`: with `settings.parentEpochs` > 0, the model's graph trained from its
-    /// initialisation (seeded with the settings' seed) on the training recordings alone; else the model itself.
-    public static func searchParent(_ model: ModelFile, data: SearchData, settings: SearchSettings,
+    /// The search's parent for `model` and validation split `split`: with `settings.parentEpochs` > 0, the model's
+    /// graph trained from its initialisation (seeded with the settings' seed) on the recordings outside the split;
+    /// else the model itself.
+    /// - Throws: errors of training.
+    public static func searchParent(_ model: ModelFile, data: SearchData, settings: SearchSettings, split: Int = 0,
                                     report: (EpochReport) -> Void = { _ in }) throws -> ModelFile {
         guard settings.parentEpochs > 0 else { return model }
-        let validation = Set(data.validationSplit(share: settings.validationShare, seed: settings.seed))
+        let validation = Set(data.validationSplit(share: settings.validationShare, seed: settings.seed, number: split))
         var trainingSettings = TrainingSettings()
         trainingSettings.epochs = settings.parentEpochs
         trainingSettings.seed = settings.seed

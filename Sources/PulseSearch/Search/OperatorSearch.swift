@@ -15,8 +15,10 @@ import PulseModels
 ///    target's limits), binary tournaments, crossover (one parent's rewrites plus the other's on layers it leaves
 ///    alone) and mutation; the main mutation deepens a candidate with a rewrite of its own costliest operator not
 ///    yet rewritten, others change or drop one rewrite;
-/// 5. stop when a candidate within the budget reaches the cost goal and its confirmation (a longer fine-tuning with
-///    another seed) stays within the budget too, the generations are done, or time is up.
+/// 5. stop when a candidate within the budget reaches the cost goal and its confirmation holds, the generations are
+///    done, or time is up. The confirmation is a longer fine-tuning with another seed, on the search's validation split
+///    and on further splits of other recordings, each from its own parent; on every split the candidate must stay
+///    within the MAE budget of that split's parent confirmed the same way.
 ///
 /// Candidates found in the work dir are not evaluated again; the sequence of candidates depends only on the seed and
 /// the results, so a resumed search follows the same path as one never stopped.
@@ -48,7 +50,7 @@ public struct OperatorSearch {
         public var front: [CandidateResult]
         /// The cheapest candidate within the budget whose confirmation held (or, without confirmation, the cheapest).
         public var chosen: CandidateResult?
-        /// The confirmations run, in the order of their candidates.
+        /// The confirmations run, in the order they were run: each split's reference (the parent) and candidates.
         public var confirmations: [CandidateResult]
         /// Generations run, and why the search stopped.
         public var generations: Int
@@ -61,14 +63,18 @@ public struct OperatorSearch {
 
     /// What evaluates each candidate.
     public let evaluator: CandidateEvaluator
+    /// Evaluators of the further validation splits a confirmation must hold on (`SearchSettings.confirmSplits`).
+    public let otherSplits: [CandidateEvaluator]
     /// Where every result goes.
     public let workDirectory: WorkDirectory
     /// When the time budget ends.
     public let deadline: Date
 
-    /// A search with `evaluator`, recording into `workDirectory`, evaluating nothing new after `deadline`.
-    public init(evaluator: CandidateEvaluator, workDirectory: WorkDirectory, deadline: Date) {
+    /// A search with `evaluator`, confirming also on `otherSplits`, recording into `workDirectory`, evaluating nothing
+    /// new after `deadline`.
+    public init(evaluator: CandidateEvaluator, otherSplits: [CandidateEvaluator] = [], workDirectory: WorkDirectory, deadline: Date) {
         self.evaluator = evaluator
+        self.otherSplits = otherSplits
         self.workDirectory = workDirectory
         self.deadline = deadline
     }
@@ -96,6 +102,8 @@ public struct OperatorSearch {
         var generation = 0
         var expanded = Set<String>()
         var confirmations: [String: CandidateResult] = [:]
+        var confirmationOrder: [String] = []
+        var confirmationHeld: [String: Bool] = [:]
 
         func evaluate(_ candidate: Candidate) throws -> CandidateResult? {
             if let known = archive[candidate.id] { return known }
@@ -127,11 +135,12 @@ public struct OperatorSearch {
             return Self.front(order.compactMap { archive[$0] }, limit: maeLimit(reference))
         }
 
-        /// The confirmation of `result`, from the work dir or run now; nil when time is up.
-        func confirm(_ result: CandidateResult) throws -> CandidateResult? {
-            if let known = confirmations[result.id] { return known }
+        /// The confirmation of `candidate` on `split`'s evaluator, from the work dir or run now; nil when time is up.
+        func confirmation(of candidate: Candidate, on split: CandidateEvaluator) throws -> CandidateResult? {
+            let id = split.confirmationID(of: candidate)
+            if let known = confirmations[id] { return known }
             let confirmation: CandidateResult
-            if let stored = workDirectory.result("confirm-" + result.id), stored.candidate == result.candidate {
+            if let stored = workDirectory.result(id), stored.candidate == candidate {
                 confirmation = stored
                 reused += 1
             } else {
@@ -139,15 +148,33 @@ public struct OperatorSearch {
                     timeUp = true
                     return nil
                 }
-                confirmation = try evaluator.confirm(result.candidate)
+                confirmation = try split.confirm(candidate)
                 try workDirectory.record(confirmation, model: nil)
                 evaluatedNow += 1
             }
-            confirmations[result.id] = confirmation
+            confirmations[id] = confirmation
+            confirmationOrder.append(id)
             progress(Progress(generation: generation, generations: settings.generations, evaluated: evaluatedNow, reused: reused,
                               candidatesPerMinute: 0, secondsLeft: max(0, deadline.timeIntervalSinceNow),
                               front: currentFront().map { ($0.maeBpm ?? 0, $0.seconds ?? 0) }, lastResult: confirmation))
             return confirmation
+        }
+
+        /// Whether `result`'s confirmation holds on every split (stopping at the first where it does not); nil when
+        /// time is up.
+        func confirm(_ result: CandidateResult) throws -> Bool? {
+            if let known = confirmationHeld[result.id] { return known }
+            var held = true
+            for split in [evaluator] + otherSplits {
+                guard let reference = try confirmation(of: Candidate(rewrites: []), on: split),
+                      let confirmed = try confirmation(of: result.candidate, on: split) else { return nil }
+                if (confirmed.maeBpm ?? .infinity) > (reference.maeBpm ?? .infinity) + settings.maxMaeIncreaseBpm {
+                    held = false
+                    break
+                }
+            }
+            confirmationHeld[result.id] = held
+            return held
         }
 
         let parent = evaluator.parent
@@ -166,9 +193,9 @@ public struct OperatorSearch {
         guard !firstGeneration.isEmpty else {
             throw SearchError.unreachable(target: evaluator.target.name, reason: "no rewrite applies to any operator of the model")
         }
-        /// A candidate's MAE, the worse of its search score and its confirmation's.
+        /// A candidate's MAE: its search score, or infinity once its confirmation failed.
         func effectiveMae(_ result: CandidateResult) -> Double {
-            max(result.maeBpm ?? .infinity, confirmations[result.id]?.maeBpm ?? -.infinity)
+            confirmationHeld[result.id] == false ? .infinity : result.maeBpm ?? .infinity
         }
         /// The cheapest candidates within `costLimit` and the MAE budget, confirmed cheapest first (at most three new
         /// confirmations a call): the first whose confirmation holds, if any.
@@ -179,12 +206,12 @@ public struct OperatorSearch {
             guard settings.confirmEpochs > 0 else { return meeting.first }
             var fresh = 0
             for result in meeting {
-                if confirmations[result.id] == nil {
+                if confirmationHeld[result.id] == nil {
                     guard fresh < 3 else { break }
                     fresh += 1
-                    guard try confirm(result) != nil else { return nil }
                 }
-                if effectiveMae(result) <= limit { return result }
+                guard let held = try confirm(result) else { return nil }
+                if held { return result }
             }
             return nil
         }
@@ -234,10 +261,10 @@ public struct OperatorSearch {
         }
         if timeUp { stopReason = "time budget spent" } else if try goalReached() && generation < settings.generations { stopReason = "cost goal reached" }
         let results = order.compactMap { archive[$0] }
-        let rejected = Set(confirmations.filter { ($0.value.maeBpm ?? .infinity) > limit }.keys)
-        let front = Self.front(results.filter { !rejected.contains($0.id) }, limit: limit)
         let chosen = try confirmedCandidate(costLimit: .infinity)
-        return Outcome(results: results, reference: reference, front: front, chosen: chosen, confirmations: order.compactMap { confirmations[$0] },
+        let rejected = Set(confirmationHeld.filter { !$0.value }.keys)
+        let front = Self.front(results.filter { !rejected.contains($0.id) }, limit: limit)
+        return Outcome(results: results, reference: reference, front: front, chosen: chosen, confirmations: confirmationOrder.compactMap { confirmations[$0] },
                        generations: generation, stopReason: stopReason,
                        evaluatedNow: evaluatedNow, reused: reused, seconds: Date().timeIntervalSince(started))
     }

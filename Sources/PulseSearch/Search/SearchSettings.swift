@@ -29,6 +29,11 @@ public struct SearchSettings: Codable, Equatable, Sendable {
     /// confirmation). The short fine-tuning of the search is a noisy judge, and the cheapest candidate at the
     /// budget's edge is the one its noise favours most.
     public var confirmEpochs = 6
+    /// Further validation splits a confirmation must hold on too (`SearchData.validationSplit(share:seed:number:)`:
+    /// other recordings while the data allow), each with its own parent trained without it. On each split, the
+    /// candidate's confirmation must stay within the MAE budget of the split's parent confirmed the same way. One split
+    /// of a fifth of the recordings can favour a candidate that fails on recordings it does not hold.
+    public var confirmSplits = 2
     /// Epochs of the final fine-tuning of the chosen model on all recordings.
     public var finalEpochs = 8
     /// Threads for training and inference.
@@ -49,6 +54,7 @@ public struct SearchSettings: Codable, Equatable, Sendable {
         guard population >= 2 else { throw fail("--population", "must be at least 2") }
         guard generations >= 1 else { throw fail("--generations", "must be at least 1") }
         guard fineTuneEpochs >= 1, finalEpochs >= 0, parentEpochs >= 0, confirmEpochs >= 0 else { throw fail("epochs", "fine-tuning needs at least one epoch") }
+        guard confirmSplits >= 0 else { throw fail("--confirm-splits", "must be 0 or more") }
         guard windowsPerCandidate >= 1 else { throw fail("windows per candidate", "must be at least 1") }
         guard validationShare > 0, validationShare < 1 else { throw fail("validation share", "must lie in (0, 1)") }
         guard threads >= 1 else { throw fail("--threads", "must be at least 1") }

@@ -28,6 +28,9 @@ public struct WorkDirectory: Sendable {
                 let stored: Manifest
                 do {
                     stored = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifest)))
+                } catch DecodingError.keyNotFound(let key, _) {
+                    throw SearchError.workDirectory(path, reason: "search.json has no setting \(key.stringValue): another version of pulse wrote it; "
+                                                    + "use another --workdir")
                 } catch {
                     throw SearchError.workDirectory(path, reason: "search.json is not a \(Self.format) manifest")
                 }

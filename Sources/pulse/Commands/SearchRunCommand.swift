@@ -19,8 +19,10 @@ struct SearchRunCommand: ParsableCommand {
 
             Every evaluated candidate is written to --workdir at once: run the same command again after an \
             interruption (even kill -9) and it resumes without evaluating anything twice. The work dir also gets \
-            results.json and front.svg. The chosen model (the cheapest within the MAE budget), fine-tuned once more on \
-            every recording, goes to --out with a card beside it (NAME.md).
+            results.json and front.svg. The chosen model is the cheapest within the MAE budget whose confirmation held: \
+            fine-tuned longer with another seed, on the validation split and on --confirm-splits more splits of other \
+            recordings (each from its own parent), it stays within the budget of that split's parent on every one. It is \
+            fine-tuned once more on every recording and goes to --out with a card beside it (NAME.md).
             """)
 
     @Option(help: "The model to adapt (.h5; import an ONNX model first with pulse import-onnx).")
@@ -65,6 +67,9 @@ struct SearchRunCommand: ParsableCommand {
     @Option(name: .customLong("confirm-epochs"), help: "Epochs of the confirmation a candidate needs before the search stops on it or chooses it (0: none).")
     var confirmEpochs = SearchSettings(target: "").confirmEpochs
 
+    @Option(name: .customLong("confirm-splits"), help: "Further validation splits, of other recordings, the confirmation must hold on too (each trains its own parent).")
+    var confirmSplits = SearchSettings(target: "").confirmSplits
+
     @Option(name: .customLong("final-epochs"), help: "Epochs of the chosen model's final fine-tuning on every recording.")
     var finalEpochs = SearchSettings(target: "").finalEpochs
 
@@ -104,6 +109,7 @@ struct SearchRunCommand: ParsableCommand {
         settings.finalEpochs = finalEpochs
         settings.parentEpochs = parentEpochs
         settings.confirmEpochs = confirmEpochs
+        settings.confirmSplits = confirmSplits
         settings.threads = threads
         settings.modelDigest = digest
         settings.recordings = paths.map { URL(fileURLWithPath: $0).lastPathComponent }
@@ -130,12 +136,18 @@ struct SearchRunCommand: ParsableCommand {
         let names = evaluator.data.recordings.map(\.name)
         FileHandle.standardError.write(Data(("search on \(target.name): \(evaluator.trainingWindows) training windows from "
             + "\(evaluator.trainingRecordings.count) recordings; validation on \(evaluator.validationRecordings.map { names[$0] }.joined(separator: ", "))\n").utf8))
-        let search = OperatorSearch(evaluator: evaluator, workDirectory: workDirectory, deadline: started.addingTimeInterval(budget * 60))
+        let otherSplits = try inputs.otherSplits(of: evaluator, model: given, workdir: workdir)
+        for split in otherSplits {
+            FileHandle.standardError.write(Data(("confirmation split \(split.split): validation on "
+                + split.validationRecordings.map { names[$0] }.joined(separator: ", ") + "\n").utf8))
+        }
+        let search = OperatorSearch(evaluator: evaluator, otherSplits: otherSplits, workDirectory: workDirectory,
+                                    deadline: started.addingTimeInterval(budget * 60))
         let view = SearchProgressView()
         let outcome = try search.run { view.show($0) }
         view.finish()
         let scaling = compareScaling ? try scale(parent, evaluator: evaluator, workDirectory: workDirectory, deadline: search.deadline) : []
-        let report = SearchReport(outcome: outcome, evaluator: evaluator, settings: settings, scaling: scaling)
+        let report = SearchReport(outcome: outcome, evaluator: evaluator, otherSplits: otherSplits, settings: settings, scaling: scaling)
         try OutputFile.write(try JSONText.encode(report.json()), to: workdir + "/results.json", force: true)
         try OutputFile.write(SearchFrontChart.svg(outcome, target: target.name, scaling: scaling), to: workdir + "/front.svg", force: true)
         print(report.text(), terminator: "")

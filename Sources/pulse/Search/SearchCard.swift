@@ -53,6 +53,17 @@ struct SearchCard {
         text += "| validation MAE (BPM, search parent and candidate, after the same fine-tuning) | \(format(outcome.reference.maeBpm ?? .nan, 2)) | \(format(chosen.maeBpm ?? .nan, 2)) |\n\n"
         text += "Validation recordings (never trained on during the search): "
             + evaluator.validationRecordings.map { evaluator.data.recordings[$0].name }.joined(separator: ", ") + ".\n\n"
+        let confirmed = outcome.confirmations.filter { $0.candidate == chosen.candidate && $0.confirmationSplit != nil }
+        if !confirmed.isEmpty {
+            text += "Confirmation: fine-tuned for \(settings.confirmEpochs) epochs on every training window of each validation split, with "
+                + "another seed; on each split the rewrites, applied to that split's own parent, stay within \(format(settings.maxMaeIncreaseBpm, 2)) "
+                + "BPM of the parent confirmed the same way.\n\n| validation split | parent (BPM) | rewritten (BPM) |\n|---:|---:|---:|\n"
+            for result in confirmed {
+                let reference = outcome.confirmations.first { $0.candidate.rewrites.isEmpty && $0.confirmationSplit == result.confirmationSplit }
+                text += "| \(result.confirmationSplit ?? 0) | \(format(reference?.maeBpm ?? .nan, 2)) | \(format(result.maeBpm ?? .nan, 2)) |\n"
+            }
+            text += "\n"
+        }
         text += "## Cost per operator on \(target.name) (ms per window, modelled)\n\n| operator | before | after |\n|---|---:|---:|\n"
         var seen = Set<String>()
         for entry in before {

@@ -5,6 +5,8 @@ import PulseSearch
 struct SearchReport {
     let outcome: OperatorSearch.Outcome
     let evaluator: CandidateEvaluator
+    /// The further validation splits of the confirmation.
+    var otherSplits: [CandidateEvaluator] = []
     let settings: SearchSettings
     /// Macro-scaled baselines, when they were compared.
     var scaling: [CandidateResult] = []
@@ -37,6 +39,7 @@ struct SearchReport {
             "confirmations": outcome.confirmations.map(Self.entry),
             "seconds_per_candidate": evaluated.isEmpty ? Double.nan : evaluated.map(\.evaluationSeconds).reduce(0, +) / Double(evaluated.count),
             "validation_recordings": evaluator.validationRecordings.map { evaluator.data.recordings[$0].name },
+            "confirmation_splits": otherSplits.map { $0.validationRecordings.map { evaluator.data.recordings[$0].name } },
         ]
         if let chosen = outcome.chosen { report["chosen"] = Self.entry(chosen) }
         if !scaling.isEmpty {
@@ -70,9 +73,11 @@ struct SearchReport {
             + "\(format(perCandidate, 1)) s per fine-tuned candidate; stopped: \(outcome.stopReason)\n"
         text += "model (fine-tuned like the candidates): validation MAE \(format(reference.maeBpm ?? .nan, 2)) BPM, "
             + "\(format((reference.seconds ?? .nan) * 1e3, 3)) ms per window (modelled)\n"
+        if !outcome.confirmations.isEmpty {
+            text += "confirmations (\(settings.confirmEpochs) epochs on every training window of the split):\n"
+        }
         for confirmation in outcome.confirmations {
-            text += "confirmation (\(settings.confirmEpochs) epochs on every training window) of \(confirmation.candidate.id): "
-                + "MAE \(format(confirmation.maeBpm ?? .nan, 2)) BPM\n"
+            text += "  \(confirmation.label ?? confirmation.id): MAE \(format(confirmation.maeBpm ?? .nan, 2)) BPM\n"
         }
         text += "front (MAE within \(format(settings.maxMaeIncreaseBpm, 2)) BPM of the model's, confirmations failed left out):\n"
         for result in outcome.front {

@@ -41,20 +41,33 @@ struct SearchInputs {
         let progress = Progress(total: paths.count, label: "reading")
         let data = try SearchData(paths: paths, input: model.input) { done, _ in progress.update(done, detail: "recordings") }
         progress.finish()
-        let stored = workdir + "/parent.h5"
-        let parent: ModelFile
-        if settings.parentEpochs == 0 {
-            parent = model
-        } else if FileManager.default.fileExists(atPath: stored) {
-            parent = try ModelFile(path: stored)
-        } else {
-            let training = Progress(total: settings.parentEpochs, label: "search parent")
-            parent = try CandidateEvaluator.searchParent(model, data: data, settings: settings) {
-                training.update($0.epoch - 1, detail: "loss \(format(Double($0.loss), 3)), \(format($0.secondsLeft / 60, 1)) min left")
-            }
-            training.finish()
-            try parent.write(to: stored, replacing: true)
+        return CandidateEvaluator(parent: try parent(of: model, data: data, settings: settings, split: 0, workdir: workdir),
+                                  data: data, target: target, settings: settings)
+    }
+
+    /// The evaluators of the further validation splits the confirmation holds candidates to (none without
+    /// confirmation), each from its own parent (`parent-split-N.h5` in the work dir).
+    func otherSplits(of evaluator: CandidateEvaluator, model: ModelFile, workdir: String) throws -> [CandidateEvaluator] {
+        let settings = evaluator.settings
+        guard settings.confirmEpochs > 0, settings.confirmSplits > 0 else { return [] }
+        return try (1...settings.confirmSplits).map { split in
+            CandidateEvaluator(parent: try parent(of: model, data: evaluator.data, settings: settings, split: split, workdir: workdir),
+                               data: evaluator.data, target: evaluator.target, settings: settings, split: split)
         }
-        return CandidateEvaluator(parent: parent, data: data, target: target, settings: settings)
+    }
+
+    /// The search's parent for validation split `split`: `model` retrained without the split's recordings, from the
+    /// work dir when it was trained before, else trained now (with a progress line) and kept there.
+    private func parent(of model: ModelFile, data: SearchData, settings: SearchSettings, split: Int, workdir: String) throws -> ModelFile {
+        guard settings.parentEpochs > 0 else { return model }
+        let stored = workdir + (split == 0 ? "/parent.h5" : "/parent-split-\(split).h5")
+        if FileManager.default.fileExists(atPath: stored) { return try ModelFile(path: stored) }
+        let training = Progress(total: settings.parentEpochs, label: split == 0 ? "search parent" : "parent of split \(split)")
+        let parent = try CandidateEvaluator.searchParent(model, data: data, settings: settings, split: split) {
+            training.update($0.epoch - 1, detail: "loss \(format(Double($0.loss), 3)), \(format($0.secondsLeft / 60, 1)) min left")
+        }
+        training.finish()
+        try parent.write(to: stored, replacing: true)
+        return parent
     }
 }
