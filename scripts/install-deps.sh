@@ -3,18 +3,28 @@
 # use (scripts/onnx-env.sh). Idempotent: what is already present is skipped.
 set -euo pipefail
 packages=(libhdf5-dev libfftw3-dev libopenblas-dev zlib1g-dev pkg-config python3-venv)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all system packages present (${packages[*]})"
-else
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "install-deps: installing ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
-fi
+# Slurm and munge for the cluster executor and its test cluster (scripts/slurm-cluster.sh); without recommends.
+slurm_packages=(slurmctld slurmd slurm-client munge)
+missing() {
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+updated=0
+install() {
+  local extra=$1; shift
+  local wanted=($(missing "$@"))
+  if [ ${#wanted[@]} -eq 0 ]; then
+    echo "install-deps: all present ($*)"
+    return
+  fi
+  echo "install-deps: installing ${wanted[*]}"
+  [ $updated -eq 1 ] || { $sudo apt-get update -qq; updated=1; }
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $extra "${wanted[@]}"
+}
+install "" "${packages[@]}"
+install --no-install-recommends "${slurm_packages[@]}"
 # onnx and onnxruntime (pinned, from PyPI) in the project's venv, for the ONNX checks and benchmarks.
 "$(dirname "$0")/onnx-env.sh" > /dev/null

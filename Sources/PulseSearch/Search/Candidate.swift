@@ -37,6 +37,9 @@ public struct CandidateResult: Codable, Equatable, Sendable {
         case inapplicable
         /// The model does not fit the target's memory; not fine-tuned.
         case overMemory
+        /// The evaluation kept failing where it ran (a cluster task killed or failed in every attempt); `error` says
+        /// how and where its logs are. Not retried.
+        case failed
     }
 
     /// The candidate's id (`Candidate.id`, or a name for a model that is not a chain of rewrites) and rewrites.

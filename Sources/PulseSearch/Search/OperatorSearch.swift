@@ -63,6 +63,8 @@ public struct OperatorSearch {
 
     /// What evaluates each candidate.
     public let evaluator: CandidateEvaluator
+    /// Where the candidates of each generation are evaluated (confirmations run here).
+    public let executor: CandidateExecutor
     /// Evaluators of the further validation splits a confirmation must hold on (`SearchSettings.confirmSplits`).
     public let otherSplits: [CandidateEvaluator]
     /// Where every result goes.
@@ -70,10 +72,12 @@ public struct OperatorSearch {
     /// When the time budget ends.
     public let deadline: Date
 
-    /// A search with `evaluator`, confirming also on `otherSplits`, recording into `workDirectory`, evaluating nothing
-    /// new after `deadline`.
-    public init(evaluator: CandidateEvaluator, otherSplits: [CandidateEvaluator] = [], workDirectory: WorkDirectory, deadline: Date) {
+    /// A search with `evaluator`, confirming also on `otherSplits`, evaluating each generation on `executor` (by
+    /// default here, with `evaluator`), recording into `workDirectory`, evaluating nothing new after `deadline`.
+    public init(evaluator: CandidateEvaluator, otherSplits: [CandidateEvaluator] = [], executor: CandidateExecutor? = nil,
+                workDirectory: WorkDirectory, deadline: Date) {
         self.evaluator = evaluator
+        self.executor = executor ?? LocalExecutor(evaluator: evaluator)
         self.otherSplits = otherSplits
         self.workDirectory = workDirectory
         self.deadline = deadline
@@ -105,30 +109,40 @@ public struct OperatorSearch {
         var confirmationOrder: [String] = []
         var confirmationHeld: [String: Bool] = [:]
 
-        func evaluate(_ candidate: Candidate) throws -> CandidateResult? {
-            if let known = archive[candidate.id] { return known }
-            let result: CandidateResult
-            if let stored = workDirectory.result(candidate.id), stored.candidate == candidate {
-                result = stored
-                reused += 1
-            } else {
-                guard Date() < deadline else {
-                    timeUp = true
-                    return nil
-                }
-                let (fresh, model) = try evaluator.evaluate(candidate)
-                try workDirectory.record(fresh, model: model)
-                result = fresh
-                evaluatedNow += 1
-            }
-            archive[candidate.id] = result
-            order.append(candidate.id)
+        func report(_ result: CandidateResult) {
             let minutes = Date().timeIntervalSince(started) / 60
             progress(Progress(generation: generation, generations: settings.generations, evaluated: evaluatedNow, reused: reused,
                               candidatesPerMinute: minutes > 0 ? Double(evaluatedNow) / minutes : 0,
                               secondsLeft: max(0, deadline.timeIntervalSinceNow), front: currentFront().map { ($0.maeBpm ?? 0, $0.seconds ?? 0) },
                               lastResult: result))
-            return result
+        }
+        /// Evaluates the candidates of `batch` that have no result yet (the executor gets those not in the work dir
+        /// as one batch), then archives the batch's results in its order, so that the order never depends on which
+        /// results a resumed search found. Sets `timeUp` at the first candidate left without a result.
+        func evaluate(_ batch: [Candidate]) throws {
+            var seen = Set<String>()
+            let pending = batch.filter { archive[$0.id] == nil && seen.insert($0.id).inserted }
+            var fresh = Set<String>()
+            let missing = pending.filter { candidate in workDirectory.result(candidate.id).map { $0.candidate != candidate } ?? true }
+            if !missing.isEmpty && Date() < deadline {
+                try executor.evaluate(missing, into: workDirectory, deadline: deadline) { result in
+                    fresh.insert(result.id)
+                    evaluatedNow += 1
+                    report(result)
+                }
+            }
+            for candidate in pending {
+                guard let result = workDirectory.result(candidate.id), result.candidate == candidate else {
+                    timeUp = true
+                    return
+                }
+                archive[candidate.id] = result
+                order.append(candidate.id)
+                if !fresh.contains(candidate.id) {
+                    reused += 1
+                    report(result)
+                }
+            }
         }
         func currentFront() -> [CandidateResult] {
             guard let reference = archive[Candidate(rewrites: []).id] else { return [] }
@@ -178,7 +192,8 @@ public struct OperatorSearch {
         }
 
         let parent = evaluator.parent
-        guard let reference = try evaluate(Candidate(rewrites: [])) else {
+        try evaluate([Candidate(rewrites: [])])
+        guard let reference = archive[Candidate(rewrites: []).id] else {
             throw SearchError.setting("--budget", reason: "ran out before the parent model was evaluated")
         }
         let limit = maeLimit(reference)
@@ -217,7 +232,7 @@ public struct OperatorSearch {
         }
         func goalReached() throws -> Bool { try confirmedCandidate(costLimit: settings.costGoal * parentSeconds) != nil }
         var stopReason = "all \(settings.generations) generations done"
-        for candidate in firstGeneration where !timeUp { _ = try evaluate(candidate) }
+        try evaluate(firstGeneration)
         generation = 1
         while generation < settings.generations {
             if timeUp { stopReason = "time budget spent"; break }
@@ -256,7 +271,7 @@ public struct OperatorSearch {
                 offspring.append(child)
             }
             guard !offspring.isEmpty else { stopReason = "no new candidate could be made"; break }
-            for candidate in offspring where !timeUp { _ = try evaluate(candidate) }
+            try evaluate(offspring)
             generation += 1
         }
         if timeUp { stopReason = "time budget spent" } else if try goalReached() && generation < settings.generations { stopReason = "cost goal reached" }

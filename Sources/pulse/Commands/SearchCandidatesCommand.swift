@@ -62,19 +62,15 @@ struct SearchCandidatesCommand: ParsableCommand {
         }
         let workDirectory = try WorkDirectory(path: workdir, settings: settings)
         let evaluator = try inputs.evaluator(settings: settings, paths: paths, model: try inputs.parent(), target: target, workdir: workdir)
-        var results: [[String: Any]] = []
-        let progress = Progress(total: candidates.count, label: "evaluating")
-        for (number, candidate) in candidates.enumerated() {
-            progress.update(number, detail: candidate.id)
-            if let stored = workDirectory.result(candidate.id), stored.candidate == candidate {
-                results.append(SearchReport.entry(stored))
-                continue
-            }
-            let (result, tuned) = try evaluator.evaluate(candidate)
-            try workDirectory.record(result, model: tuned)
-            results.append(SearchReport.entry(result))
+        let missing = candidates.filter { candidate in workDirectory.result(candidate.id).map { $0.candidate != candidate } ?? true }
+        let progress = Progress(total: missing.count, label: "evaluating")
+        var done = 0
+        try LocalExecutor(evaluator: evaluator).evaluate(missing, into: workDirectory, deadline: .distantFuture) { result in
+            done += 1
+            progress.update(done, detail: result.id)
         }
         progress.finish()
+        let results = candidates.compactMap { workDirectory.result($0.id) }.map(SearchReport.entry)
         try OutputFile.write(try JSONText.encode(results), to: out, force: force)
         print("evaluated \(candidates.count) candidates into \(workdir); results in \(out)")
     }

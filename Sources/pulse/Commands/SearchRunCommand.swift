@@ -4,6 +4,11 @@ import PulseHardware
 import PulseModels
 import PulseSearch
 
+/// Where `pulse search run` evaluates candidates.
+enum SearchExecutorKind: String, ExpressibleByArgument, CaseIterable {
+    case local, slurm
+}
+
 struct SearchRunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -76,6 +81,24 @@ struct SearchRunCommand: ParsableCommand {
     @Option(help: "Threads for training and inference.")
     var threads = 2
 
+    @Option(help: "Where candidates are evaluated: local (here, one after another) or slurm (job arrays of pulse search candidates; the work dir must be on a path the nodes share).")
+    var executor = SearchExecutorKind.local
+
+    @Option(help: "Slurm partition (with --executor slurm; the cluster's default otherwise).")
+    var partition: String?
+
+    @Option(name: .customLong("max-jobs"), help: "Slurm array tasks running at once (with --executor slurm).")
+    var maxJobs: Int?
+
+    @Option(name: .customLong("time-limit"), help: "Wall-time limit of each Slurm task in minutes (with --executor slurm).")
+    var timeLimit: Int?
+
+    @Option(name: .customLong("candidates-per-task"), help: "Candidates per Slurm task (with --executor slurm).")
+    var candidatesPerTask = SlurmExecutor.Options().candidatesPerTask
+
+    @Option(name: .customLong("max-attempts"), help: "Submissions of a candidate before it is reported as failed (with --executor slurm).")
+    var maxAttempts = SlurmExecutor.Options().maxAttempts
+
     @Option(help: "The work dir: every evaluated candidate, results.json, front.svg.")
     var workdir: String
 
@@ -95,6 +118,15 @@ struct SearchRunCommand: ParsableCommand {
         guard (target == nil) != (targetFile == nil) else { throw ValidationError("give one of --target and --target-file") }
         guard budget > 0, budget.isFinite else { throw ValidationError("--budget must be more than 0 minutes") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1 to 256") }
+        if executor == .local {
+            guard partition == nil, maxJobs == nil, timeLimit == nil else {
+                throw ValidationError("--partition, --max-jobs and --time-limit need --executor slurm")
+            }
+        }
+        guard maxJobs.map({ $0 >= 1 }) ?? true else { throw ValidationError("--max-jobs must be at least 1") }
+        guard timeLimit.map({ $0 >= 1 }) ?? true else { throw ValidationError("--time-limit must be at least 1 minute") }
+        guard candidatesPerTask >= 1 else { throw ValidationError("--candidates-per-task must be at least 1") }
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
     }
 
     func settings(targetName: String, digest: String, paths: [String]) throws -> SearchSettings {
@@ -141,8 +173,8 @@ struct SearchRunCommand: ParsableCommand {
             FileHandle.standardError.write(Data(("confirmation split \(split.split): validation on "
                 + split.validationRecordings.map { names[$0] }.joined(separator: ", ") + "\n").utf8))
         }
-        let search = OperatorSearch(evaluator: evaluator, otherSplits: otherSplits, workDirectory: workDirectory,
-                                    deadline: started.addingTimeInterval(budget * 60))
+        let search = OperatorSearch(evaluator: evaluator, otherSplits: otherSplits, executor: try candidateExecutor(paths: paths, settings: settings),
+                                    workDirectory: workDirectory, deadline: started.addingTimeInterval(budget * 60))
         let view = SearchProgressView()
         let outcome = try search.run { view.show($0) }
         view.finish()
@@ -160,13 +192,32 @@ struct SearchRunCommand: ParsableCommand {
             progress.update($0.epoch - 1, detail: "loss \(String(format: "%.3f", $0.loss))")
         }
         progress.finish()
-        let cardText = try SearchCard(chosen: chosen, model: final, outcome: outcome, evaluator: evaluator, settings: settings,
+        let cardText = SearchCard(chosen: chosen, model: final, outcome: outcome, evaluator: evaluator, settings: settings,
                                       modelName: URL(fileURLWithPath: out).lastPathComponent, parentPath: model)
         final.metadata = cardText.metadata
         try final.write(to: out, replacing: force)
         try OutputFile.write(cardText.markdown(), to: card, force: force)
         if let json { try OutputFile.write(try JSONText.encode(report.json()), to: json, force: force) }
         print("wrote \(out) and \(card)")
+    }
+
+    /// The executor `--executor` names: nil for local, else a Slurm executor whose tasks run `pulse search candidates`
+    /// (this binary) on the search's work dir, model, target and data, by absolute path, with the search's threads.
+    private func candidateExecutor(paths: [String], settings: SearchSettings) throws -> CandidateExecutor? {
+        guard executor == .slurm else { return nil }
+        func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+        guard let binary = Bundle.main.executablePath else { throw CommandError("cannot find the pulse executable for Slurm tasks") }
+        var command = [binary, "search", "candidates", "--workdir", absolute(workdir), "--model", absolute(model)]
+        command += targetFile.map { ["--target-file", absolute($0)] } ?? ["--target", target ?? ""]
+        command += ["--data"] + paths.map(absolute)
+        var options = SlurmExecutor.Options()
+        options.partition = partition
+        options.maxJobs = maxJobs
+        options.timeLimitMinutes = timeLimit
+        options.candidatesPerTask = candidatesPerTask
+        options.maxAttempts = maxAttempts
+        options.cpusPerTask = settings.threads
+        return SlurmExecutor(taskCommand: command, options: options)
     }
 
     /// The macro-scaled baselines, fine-tuned and scored as candidates are, each kept in the work dir.

@@ -15,7 +15,7 @@ final class SearchProgressView {
             case .evaluated:
                 line = "  \(result.id): MAE \(format(result.maeBpm ?? .nan, 2)) BPM, \(format((result.seconds ?? .nan) * 1e3, 3)) ms, "
                     + "\(format(result.evaluationSeconds, 1)) s: \(rewrites)"
-            case .inapplicable, .overMemory:
+            case .inapplicable, .overMemory, .failed:
                 line = "  \(result.id): \(result.status.rawValue) (\(result.error ?? "")): \(rewrites)"
             }
         }
