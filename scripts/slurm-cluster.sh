@@ -30,6 +30,8 @@ owned_pid() {
   echo "$pid"
 }
 
+alive() { [ -d "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start() {
@@ -43,13 +45,18 @@ start() {
   for p in "$port" "$((port + 1))"; do
     port_free "$p" || { echo "slurm-cluster: port $p is taken (another Slurm?); give another PORT" >&2; exit 1; }
   done
+  # The daemons keep every descriptor they start with: close all but stdio, so that none holds the caller's pipes.
+  for fd in $(ls /proc/$$/fd); do
+    [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null || true
+  done
   chmod 755 "$dir"
   mkdir -p "$dir/run" "$dir/log" "$dir/state" "$dir/spool"
   chmod 755 "$dir/run"
   [ -f "$dir/munge.key" ] || mungekey --create --keyfile="$dir/munge.key"
   chmod 400 "$dir/munge.key"
   munged --key-file="$dir/munge.key" --socket="$dir/run/munge.socket" --pid-file="$dir/run/munged.pid" \
-    --log-file="$dir/log/munged.log" --seed-file="$dir/state/munged.seed"
+    --log-file="$dir/log/munged.log" --seed-file="$dir/state/munged.seed" < /dev/null > /dev/null 2>&1 \
+    || { echo "slurm-cluster: munged did not start: $(tail -n 1 "$dir/log/munged.log")" >&2; exit 1; }
   cat > "$conf" <<CONF
 # Written by scripts/slurm-cluster.sh: a single-node cluster whose files all live in $dir.
 ClusterName=pulse
@@ -80,8 +87,8 @@ MinJobAge=600
 NodeName=localhost NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=pulse Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 CONF
-  slurmctld -f "$conf"
-  slurmd -f "$conf" -N localhost
+  slurmctld -f "$conf" < /dev/null > /dev/null 2>&1
+  slurmd -f "$conf" -N localhost < /dev/null > /dev/null 2>&1
   for _ in $(seq 1 100); do
     if SLURM_CONF="$conf" sinfo -h -o %T 2>/dev/null | grep -q idle; then
       echo "SLURM_CONF=$conf"
@@ -99,7 +106,8 @@ stop() {
   for daemon in "${daemons[@]}"; do
     if pid=$(owned_pid "$daemon"); then
       kill "$pid"
-      for _ in $(seq 1 50); do [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || break; sleep 0.1; done
+      for _ in $(seq 1 50); do alive "$pid" || break; sleep 0.1; done
+      if alive "$pid"; then kill -9 "$pid"; fi
       stopped=$((stopped + 1))
     fi
   done

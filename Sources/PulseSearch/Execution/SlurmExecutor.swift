@@ -2,7 +2,7 @@ import Foundation
 
 /// Evaluates candidates as Slurm job arrays. Each batch is cut into tasks of a few candidates (tens of seconds of
 /// work each: Slurm starts about one task per CPU per second on a node), written as batch files under
-/// `WORKDIR/slurm/BATCH/attempt-N/`, and submitted as one array whose tasks run `pulse search candidates` on a file
+/// `WORKDIR/slurm/BATCH/attempt-N/` (BATCH a hash of the batch's candidate ids), and submitted as one array whose tasks run `pulse search candidates` on a file
 /// each. Results land in the work dir (on a shared path), written by the tasks as each candidate finishes.
 ///
 /// Faults: when the array has left the queue, candidates without a result (their task failed, hit its time limit,
@@ -49,12 +49,13 @@ public struct SlurmExecutor: CandidateExecutor {
 
     public func evaluate(_ candidates: [Candidate], into workDirectory: WorkDirectory, deadline: Date,
                          arrived: (CandidateResult) -> Void) throws {
-        guard !candidates.isEmpty else { return }
         let folder = workDirectory.path + "/slurm/" + String(FNV1a.hash(Data(candidates.map(\.id).joined(separator: ",").utf8)), radix: 16)
-        var reported = Set<String>()
         func pending() -> [Candidate] {
             candidates.filter { candidate in workDirectory.result(candidate.id).map { $0.candidate != candidate } ?? true }
         }
+        let missing = Set(pending().map(\.id))
+        guard !missing.isEmpty else { return }
+        var reported = Set(candidates.map(\.id)).subtracting(missing)
         func reportArrivals() {
             for candidate in candidates where !reported.contains(candidate.id) {
                 if let result = workDirectory.result(candidate.id), result.candidate == candidate {

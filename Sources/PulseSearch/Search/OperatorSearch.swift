@@ -116,16 +116,17 @@ public struct OperatorSearch {
                               secondsLeft: max(0, deadline.timeIntervalSinceNow), front: currentFront().map { ($0.maeBpm ?? 0, $0.seconds ?? 0) },
                               lastResult: result))
         }
-        /// Evaluates the candidates of `batch` that have no result yet (the executor gets those not in the work dir
-        /// as one batch), then archives the batch's results in its order, so that the order never depends on which
-        /// results a resumed search found. Sets `timeUp` at the first candidate left without a result.
+        /// Evaluates the candidates of `batch` that have no result yet (the executor gets the batch less the archived
+        /// ones, the same list in a resumed search, and skips those in the work dir), then archives the batch's results
+        /// in its order, so that the order never depends on which results a resumed search found. Sets `timeUp` at the
+        /// first candidate left without a result.
         func evaluate(_ batch: [Candidate]) throws {
             var seen = Set<String>()
             let pending = batch.filter { archive[$0.id] == nil && seen.insert($0.id).inserted }
             var fresh = Set<String>()
             let missing = pending.filter { candidate in workDirectory.result(candidate.id).map { $0.candidate != candidate } ?? true }
             if !missing.isEmpty && Date() < deadline {
-                try executor.evaluate(missing, into: workDirectory, deadline: deadline) { result in
+                try executor.evaluate(pending, into: workDirectory, deadline: deadline) { result in
                     fresh.insert(result.id)
                     evaluatedNow += 1
                     report(result)

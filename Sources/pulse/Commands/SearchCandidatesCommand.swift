@@ -65,7 +65,7 @@ struct SearchCandidatesCommand: ParsableCommand {
         let missing = candidates.filter { candidate in workDirectory.result(candidate.id).map { $0.candidate != candidate } ?? true }
         let progress = Progress(total: missing.count, label: "evaluating")
         var done = 0
-        try LocalExecutor(evaluator: evaluator).evaluate(missing, into: workDirectory, deadline: .distantFuture) { result in
+        try LocalExecutor(evaluator: evaluator).evaluate(candidates, into: workDirectory, deadline: .distantFuture) { result in
             done += 1
             progress.update(done, detail: result.id)
         }
