@@ -4,11 +4,6 @@ import PulseHardware
 import PulseModels
 import PulseSearch
 
-/// Where `pulse search run` evaluates candidates.
-enum SearchExecutorKind: String, ExpressibleByArgument, CaseIterable {
-    case local, slurm
-}
-
 struct SearchRunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
