@@ -49,7 +49,8 @@ public struct SlurmExecutor: CandidateExecutor {
 
     public func evaluate(_ candidates: [Candidate], into workDirectory: WorkDirectory, deadline: Date,
                          arrived: (CandidateResult) -> Void) throws {
-        let folder = workDirectory.path + "/slurm/" + String(FNV1a.hash(Data(candidates.map(\.id).joined(separator: ",").utf8)), radix: 16)
+        let batch = String(FNV1a.hash(Data(candidates.map(\.id).joined(separator: ",").utf8)), radix: 16)
+        let folder = workDirectory.path + "/slurm/" + batch
         func pending() -> [Candidate] {
             candidates.filter { candidate in workDirectory.result(candidate.id).map { $0.candidate != candidate } ?? true }
         }
@@ -65,8 +66,8 @@ public struct SlurmExecutor: CandidateExecutor {
             }
         }
         var attempt = try previousAttempts(in: folder)
-        if attempt > 0, let job = try? String(contentsOfFile: "\(folder)/attempt-\(attempt)/job", encoding: .utf8) {
-            try wait(for: job.trimmingCharacters(in: .whitespacesAndNewlines), reporting: reportArrivals)
+        if attempt > 0, let job = try previousJob(named: Self.jobName(batch: batch, attempt: attempt), folder: "\(folder)/attempt-\(attempt)") {
+            try wait(for: job, reporting: reportArrivals)
         }
         reportArrivals()
         while !pending().isEmpty {
@@ -81,7 +82,7 @@ public struct SlurmExecutor: CandidateExecutor {
             }
             guard Date() < deadline else { return }
             attempt += 1
-            let job = try submit(pending(), attempt: attempt, folder: "\(folder)/attempt-\(attempt)")
+            let job = try submit(pending(), name: Self.jobName(batch: batch, attempt: attempt), folder: "\(folder)/attempt-\(attempt)")
             try wait(for: job, reporting: reportArrivals)
             reportArrivals()
         }
@@ -93,9 +94,22 @@ public struct SlurmExecutor: CandidateExecutor {
         return names.compactMap { $0.hasPrefix("attempt-") ? Int($0.dropFirst("attempt-".count)) : nil }.max() ?? 0
     }
 
-    /// Writes the batch files and the task script of one attempt into `folder` and submits them as an array; returns
-    /// the job id, which is also written to `folder/job`.
-    private func submit(_ candidates: [Candidate], attempt: Int, folder: String) throws -> String {
+    /// The job name of an attempt, by which a resumed driver finds an array whose id was never recorded (a driver
+    /// killed between `sbatch` and writing `job`).
+    static func jobName(batch: String, attempt: Int) -> String { "pulse-search-\(batch)-\(attempt)" }
+
+    /// The array of a previous driver's attempt: the id in `folder/job`, else a queued job named `name`.
+    private func previousJob(named name: String, folder: String) throws -> String? {
+        if let recorded = try? String(contentsOfFile: "\(folder)/job", encoding: .utf8) {
+            return recorded.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let queued = try run("squeue", ["--noheader", "--name=\(name)", "--format=%F"])
+        return queued.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// Writes the batch files and the task script of one attempt into `folder` and submits them as an array named
+    /// `name`; returns the job id, which is also written to `folder/job`.
+    private func submit(_ candidates: [Candidate], name: String, folder: String) throws -> String {
         let manager = FileManager.default
         do { try manager.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw SlurmError(command: "mkdir", message: "cannot create \(folder): \(error.localizedDescription)")
@@ -115,7 +129,7 @@ public struct SlurmExecutor: CandidateExecutor {
         do { try script.write(toFile: "\(folder)/task.sh", atomically: true, encoding: .utf8) } catch {
             throw SlurmError(command: "sbatch", message: "cannot write \(folder)/task.sh: \(error.localizedDescription)")
         }
-        var arguments = ["--parsable", "--job-name=pulse-search", "--array=0-\(tasks.count - 1)" + (options.maxJobs.map { "%\($0)" } ?? ""),
+        var arguments = ["--parsable", "--job-name=\(name)", "--array=0-\(tasks.count - 1)" + (options.maxJobs.map { "%\($0)" } ?? ""),
                          "--cpus-per-task=\(options.cpusPerTask)", "--output=\(folder)/task-%a.log", "--chdir=\(folder)"]
         if let partition = options.partition { arguments.append("--partition=\(partition)") }
         if let minutes = options.timeLimitMinutes { arguments.append("--time=\(minutes)") }
