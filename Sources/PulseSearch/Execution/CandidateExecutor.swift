@@ -24,7 +24,7 @@ public struct LocalExecutor: CandidateExecutor {
 
     public func evaluate(_ candidates: [Candidate], into workDirectory: WorkDirectory, deadline: Date,
                          arrived: (CandidateResult) -> Void) throws {
-        for candidate in candidates where workDirectory.result(candidate.id).map({ $0.candidate != candidate }) ?? true {
+        for candidate in candidates where !workDirectory.hasResult(of: candidate) {
             guard Date() < deadline else { return }
             let (result, model) = try evaluator.evaluate(candidate)
             try workDirectory.record(result, model: model)

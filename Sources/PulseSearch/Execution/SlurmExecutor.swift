@@ -52,7 +52,7 @@ public struct SlurmExecutor: CandidateExecutor {
         let batch = String(FNV1a.hash(Data(candidates.map(\.id).joined(separator: ",").utf8)), radix: 16)
         let folder = workDirectory.path + "/slurm/" + batch
         func pending() -> [Candidate] {
-            candidates.filter { candidate in workDirectory.result(candidate.id).map { $0.candidate != candidate } ?? true }
+            candidates.filter { !workDirectory.hasResult(of: $0) }
         }
         let missing = Set(pending().map(\.id))
         guard !missing.isEmpty else { return }
@@ -65,7 +65,7 @@ public struct SlurmExecutor: CandidateExecutor {
                 }
             }
         }
-        var attempt = try previousAttempts(in: folder)
+        var attempt = previousAttempts(in: folder)
         if attempt > 0, let job = try previousJob(named: Self.jobName(batch: batch, attempt: attempt), folder: "\(folder)/attempt-\(attempt)") {
             try wait(for: job, reporting: reportArrivals)
         }
@@ -89,7 +89,7 @@ public struct SlurmExecutor: CandidateExecutor {
     }
 
     /// The number of the last attempt folder in `folder` (0 when there is none).
-    private func previousAttempts(in folder: String) throws -> Int {
+    private func previousAttempts(in folder: String) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.compactMap { $0.hasPrefix("attempt-") ? Int($0.dropFirst("attempt-".count)) : nil }.max() ?? 0
     }

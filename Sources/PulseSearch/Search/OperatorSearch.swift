@@ -124,7 +124,7 @@ public struct OperatorSearch {
             var seen = Set<String>()
             let pending = batch.filter { archive[$0.id] == nil && seen.insert($0.id).inserted }
             var fresh = Set<String>()
-            let missing = pending.filter { candidate in workDirectory.result(candidate.id).map { $0.candidate != candidate } ?? true }
+            let missing = pending.filter { !workDirectory.hasResult(of: $0) }
             if !missing.isEmpty && Date() < deadline {
                 try executor.evaluate(pending, into: workDirectory, deadline: deadline) { result in
                     fresh.insert(result.id)

@@ -96,6 +96,9 @@ public struct WorkDirectory: Sendable {
         return try? JSONDecoder().decode(CandidateResult.self, from: data)
     }
 
+    /// Whether `candidate` has a result in the dir (under its id, for the same rewrites).
+    public func hasResult(of candidate: Candidate) -> Bool { result(candidate.id)?.candidate == candidate }
+
     /// Every result in the dir.
     public func results() -> [CandidateResult] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: candidates)) ?? []

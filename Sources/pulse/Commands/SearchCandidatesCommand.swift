@@ -62,7 +62,7 @@ struct SearchCandidatesCommand: ParsableCommand {
         }
         let workDirectory = try WorkDirectory(path: workdir, settings: settings)
         let evaluator = try inputs.evaluator(settings: settings, paths: paths, model: try inputs.parent(), target: target, workdir: workdir)
-        let missing = candidates.filter { candidate in workDirectory.result(candidate.id).map { $0.candidate != candidate } ?? true }
+        let missing = candidates.filter { !workDirectory.hasResult(of: $0) }
         let progress = Progress(total: missing.count, label: "evaluating")
         var done = 0
         try LocalExecutor(evaluator: evaluator).evaluate(candidates, into: workDirectory, deadline: .distantFuture) { result in
