@@ -71,6 +71,6 @@ let package = Package(
         .testTarget(name: "PulseHardwareTests", dependencies: ["PulseHardware", "PulseGraph", "PulseEngine"]),
         .testTarget(name: "PulseSearchTests", dependencies: ["PulseSearch", "PulseModels", "PulseEngine", "PulseGraph", "PulseHardware", "PulseTestSupport"]),
         .testTarget(name: "PulseONNXTests", dependencies: ["PulseONNX", "PulseEngine", "PulseGraph", "PulseModels", "PulseSignals", "PulseTestSupport"]),
-        .testTarget(name: "PulseCLITests", dependencies: ["pulse", "PulseModels", "PulseGraph", "PulseEngine", "PulseSignals", "PulseTestSupport", "CHDF5"]),
+        .testTarget(name: "PulseCLITests", dependencies: ["pulse", "PulseModels", "PulseSearch", "PulseGraph", "PulseEngine", "PulseSignals", "PulseTestSupport", "CHDF5"]),
     ]
 )

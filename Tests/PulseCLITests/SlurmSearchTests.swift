@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PulseSearch
 import PulseTestSupport
 
 /// A tiny search through a real single-node Slurm cluster (scripts/slurm-cluster.sh), with one array task cancelled
@@ -54,6 +55,71 @@ import PulseTestSupport
         return submissions - unique.count
     }
 
+    /// Starts a cluster in `directory/cluster`; returns the environment that names it. Stop it with `stopCluster`.
+    static func startCluster(in directory: TemporaryDirectory) throws -> [String: String] {
+        let cluster = directory.path("cluster")
+        // munged serves its socket only below folders that everyone may enter.
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.url.path)
+        let started = try shell([script, "start", cluster, "16917"])
+        try #require(started.contains("SLURM_CONF="), "the cluster did not start: logs in \(cluster)/log")
+        return ["SLURM_CONF": cluster + "/slurm.conf"]
+    }
+
+    static func stopCluster(in directory: TemporaryDirectory) {
+        _ = try? shell([script, "stop", directory.path("cluster")])
+    }
+
+    /// A task that exits with an error is submitted `maxAttempts` times; a task that outlives its time limit is
+    /// stopped by Slurm. Either way the candidate ends as `failed`, its error naming the task's log and its last line,
+    /// and a later evaluation of the same batch submits nothing more.
+    @Test func failingAndOverrunningTasksEndAsFailedCandidates() throws {
+        if let reason = Self.unavailable {
+            print("skipped: \(reason)")
+            return
+        }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let environment = try Self.startCluster(in: directory)
+        defer { Self.stopCluster(in: directory) }
+        let settings = SearchSettings(target: "mcu")
+        let workDirectory = try WorkDirectory(path: directory.path("work"), settings: settings)
+
+        var options = SlurmExecutor.Options()
+        options.maxAttempts = 2
+        options.pollSeconds = 0.2
+        let failing = SlurmExecutor(taskCommand: ["/bin/sh", "-c", "echo 'no such recording' >&2; exit 3", "task"], options: options,
+                                    environment: environment)
+        options.maxAttempts = 1
+        options.timeLimitMinutes = 1
+        let overrunning = SlurmExecutor(taskCommand: ["/bin/sh", "-c", "sleep 600", "task"], options: options, environment: environment)
+        let failingCandidates = [Candidate(rewrites: [.grouped(layer: "block1.conv1", groups: 2)]),
+                                 Candidate(rewrites: [.grouped(layer: "block1.conv2", groups: 2)])]
+        let overrunningCandidate = Candidate(rewrites: [.lowRank(layer: "block2.conv1", rank: 4)])
+
+        // Both run at once (a task each on the node's CPUs): the time limit takes a minute or more to act.
+        let overrun = Thread { try? overrunning.evaluate([overrunningCandidate], into: workDirectory, deadline: .distantFuture) { _ in } }
+        overrun.start()
+        var arrived: [CandidateResult] = []
+        try failing.evaluate(failingCandidates, into: workDirectory, deadline: .distantFuture) { arrived.append($0) }
+        #expect(arrived.map(\.status) == [.failed, .failed])
+        for result in arrived {
+            let error = result.error ?? ""
+            #expect(error.contains("after 2 Slurm submissions") && error.contains("attempt-2/task-0.log") && error.contains("no such recording"), "\(error)")
+        }
+        let deadline = Date().addingTimeInterval(300)
+        while !workDirectory.hasResult(of: overrunningCandidate) && Date() < deadline { Thread.sleep(forTimeInterval: 1) }
+        let stopped = try #require(workDirectory.result(overrunningCandidate.id), "the overrunning task was stopped within 5 min")
+        #expect(stopped.status == .failed)
+        #expect(stopped.error?.contains("TIME LIMIT") == true, "\(stopped.error ?? "")")
+
+        var again: [CandidateResult] = []
+        try failing.evaluate(failingCandidates, into: workDirectory, deadline: .distantFuture) { again.append($0) }
+        #expect(again.isEmpty)
+        let batches = try FileManager.default.contentsOfDirectory(atPath: directory.path("work/slurm"))
+        let attempts = try batches.map { try FileManager.default.contentsOfDirectory(atPath: directory.path("work/slurm/\($0)")).sorted() }
+        #expect(attempts.sorted { $0.count < $1.count } == [["attempt-1"], ["attempt-1", "attempt-2"]])
+    }
+
     @Test func slurmSearchSurvivesACancelledTaskAndAKilledDriver() throws {
         if let reason = Self.unavailable {
             print("skipped: \(reason)")
@@ -61,13 +127,8 @@ import PulseTestSupport
         }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let cluster = directory.path("cluster")
-        // munged serves its socket only below folders that everyone may enter.
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.url.path)
-        let started = try Self.shell([Self.script, "start", cluster, "16917"])
-        defer { _ = try? Self.shell([Self.script, "stop", cluster]) }
-        try #require(started.contains("SLURM_CONF="), "the cluster did not start: logs in \(cluster)/log")
-        let environment = ["SLURM_CONF": cluster + "/slurm.conf"]
+        let environment = try Self.startCluster(in: directory)
+        defer { Self.stopCluster(in: directory) }
 
         let local = try PulseProcess.run(SearchCLITests.arguments(workdir: directory.path("local"), out: directory.path("local.h5")))
         #expect(local.status == 0, "\(local.standardError)")

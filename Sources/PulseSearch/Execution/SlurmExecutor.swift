@@ -10,7 +10,7 @@ import Foundation
 /// result is recorded with status `failed` and the path of its task logs. A driver that is killed and run again
 /// finds the batch's folder, waits for an array of the previous driver that is still queued or running, and submits
 /// only what has no result.
-public struct SlurmExecutor: CandidateExecutor {
+public struct SlurmExecutor: CandidateExecutor, Sendable {
     /// How jobs are submitted.
     public struct Options: Sendable, Equatable {
         /// The partition (`sbatch --partition`); the cluster's default when nil.
@@ -72,9 +72,12 @@ public struct SlurmExecutor: CandidateExecutor {
         reportArrivals()
         while !pending().isEmpty {
             guard attempt < options.maxAttempts else {
+                let lastAttempt = "\(folder)/attempt-\(attempt)"
                 for candidate in pending() {
                     var result = CandidateResult(id: candidate.id, candidate: candidate, status: .failed)
-                    result.error = "no result after \(attempt) Slurm submissions; task logs in \(folder)"
+                    let log = Self.taskLog(of: candidate, in: lastAttempt)
+                    result.error = "no result after \(attempt) Slurm submissions; "
+                        + (log.map { "the last task's log \($0.path) ends: \($0.lastLine)" } ?? "task logs in \(folder)")
                     try workDirectory.record(result, model: nil)
                 }
                 reportArrivals()
@@ -92,6 +95,21 @@ public struct SlurmExecutor: CandidateExecutor {
     private func previousAttempts(in folder: String) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.compactMap { $0.hasPrefix("attempt-") ? Int($0.dropFirst("attempt-".count)) : nil }.max() ?? 0
+    }
+
+    /// The log of the task of the attempt in `folder` that held `candidate`, and its last line that is not empty:
+    /// Slurm's reason for a task it stopped (`CANCELLED ... DUE TO TIME LIMIT`), or the task's own last error.
+    static func taskLog(of candidate: Candidate, in folder: String) -> (path: String, lastLine: String)? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names where name.hasPrefix("task-") && name.hasSuffix(".json") {
+            guard let data = FileManager.default.contents(atPath: "\(folder)/\(name)"),
+                  let task = try? JSONDecoder().decode([Candidate].self, from: data), task.contains(candidate) else { continue }
+            let path = "\(folder)/\(name.dropLast(".json".count)).log"
+            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            let last = text.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            return (path, last.map(String.init) ?? "(empty)")
+        }
+        return nil
     }
 
     /// The job name of an attempt, by which a resumed driver finds an array whose id was never recorded (a driver

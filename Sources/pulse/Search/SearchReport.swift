@@ -85,6 +85,13 @@ struct SearchReport {
             text += "  \(format(result.maeBpm ?? .nan, 2)) BPM  \(format((result.seconds ?? .nan) * 1e3, 3)) ms  (\(format(ratio, 2))x)  "
                 + (result.candidate.rewrites.isEmpty ? "the model" : result.candidate.rewrites.map(\.description).joined(separator: "; ")) + "\n"
         }
+        let failed = outcome.results.filter { $0.status == .failed }
+        if !failed.isEmpty {
+            text += "failed on the executor in every attempt (left out of the search):\n"
+            for result in failed {
+                text += "  \(result.id): \(result.error ?? "no reason recorded")\n"
+            }
+        }
         if !scaling.isEmpty {
             let comparison = self.comparison
             text += "macro scaling of the model, fine-tuned the same way (MAE BPM, latency ms, speed-up):\n"
