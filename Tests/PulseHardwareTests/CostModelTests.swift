@@ -81,16 +81,36 @@ import PulseGraph
         }
     }
 
+    /// The host model's quantities against hand counts of what each implementation does.
+    @Test func hostQuantitiesCountWhatTheKernelsDo() throws {
+        var graph = Graph()
+        let x = try graph.append(.input(name: "x"), shape: [4, 10], layer: "input")
+        // Winograd F(4, 5), dilation 2: phases of 5 outputs each take 2 tiles; 4 input channels are padded to 8.
+        let winograd = try Conv1d("winograd", inputChannels: 4, outputChannels: 32, kernelSize: 5, dilation: 2)(x, in: &graph)
+        let grouped = try Conv1d("grouped", inputChannels: 32, outputChannels: 32, kernelSize: 3, groups: 4)(winograd, in: &graph)
+        let flat = try graph.append(.reshape(shape: [320]), [grouped], layer: "flatten")
+        graph.outputs = [try Dense("dense", inputs: 320, outputs: 7)(flat, in: &graph)]
+        let plan = KernelPlan(graph: graph)
+        func quantities(_ layer: String, tile: Double) throws -> FittedTerms.Quantities {
+            let kernel = try #require(plan.kernels.first { $0.layer == layer })
+            return FittedCostModel.quantities(of: kernel, features: KernelFeatures(kernel, in: plan), tile: tile)
+        }
+        #expect(try quantities("winograd", tile: 8) == FittedTerms.Quantities(calls: 1.0 / 8, work: 8 * 32 * 8 * 4, values: (8 + 32) * 8 * 4))
+        // One BLAS call per group and sample; the unfolded input is 32 channels × 3 taps × 10 outputs. The plan counts
+        // a bias as one multiply-accumulate per output.
+        #expect(try quantities("grouped", tile: 8) == FittedTerms.Quantities(calls: 4, work: 32 * 8 * 3 * 10 + 320, values: 32 * 3 * 10 + 32 * 10))
+        // A dense layer reads its 320 × 7 weights and 7 biases once per tile.
+        #expect(try quantities("dense", tile: 8) == FittedTerms.Quantities(calls: 1.0 / 8, work: 320 * 7 + 7, values: 320 + 7 + (320.0 * 7 + 7) / 8))
+    }
+
     @Test func fittedTermsRecoverTheTermsTheyWereMadeWith() throws {
         let truth: (call: Double, mac: Double, value: Double) = (2e-7, 3e-11, 5e-10)
         let observations = (1...12).flatMap { size in
             [1.0, 8].map { tile -> FittedTerms.Observation in
-                let features = KernelFeatures(multiplyAccumulates: size * 1000, inputValues: size * 50 + 7, outputValues: 100,
-                                              parameterValues: 0, dependsOnInput: true)
                 let macs = Double(size * 1000)
                 let values = Double(size * 50 + 107)
                 let seconds: Double = truth.call / tile + truth.mac * macs + truth.value * values
-                return FittedTerms.Observation(features: features, tile: tile, seconds: seconds)
+                return FittedTerms.Observation(quantities: FittedTerms.Quantities(calls: 1 / tile, work: macs, values: values), seconds: seconds)
             }
         }
         let terms = try #require(FittedTerms.fitted(observations, source: "test"))

@@ -21,6 +21,7 @@ import PulseGraph
         y = try graph.append(.relu, [y], layer: "winograd")
         y = try Conv1d("wide", inputChannels: 16, outputChannels: 16, kernelSize: 9)(y, in: &graph)
         y = try Conv1d("odd", inputChannels: 16, outputChannels: 12, kernelSize: 3)(y, in: &graph)
+        y = try Conv1d("grouped", inputChannels: 12, outputChannels: 12, kernelSize: 3, groups: 3)(y, in: &graph)
         y = try DepthwiseConv1d("depthwise", channels: 12, kernelSize: 3)(y, in: &graph)
         y = try Conv1d("pointwise", inputChannels: 12, outputChannels: 8, kernelSize: 1)(y, in: &graph)
         y = try Pool1d("pool", kind: .max, size: 2)(y, in: &graph)

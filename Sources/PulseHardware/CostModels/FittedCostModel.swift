@@ -1,7 +1,8 @@
 import PulseGraph
 
 /// One kernel class's linear model, fitted to micro-benchmarks: seconds per sample =
-/// `secondsPerCall / samplesPerCall + secondsPerMAC · MACs + secondsPerValue · values moved`.
+/// `secondsPerCall · calls + secondsPerMAC · work + secondsPerValue · values`, in the quantities
+/// `FittedCostModel.quantities` gives for the class (calls per sample, multiply-accumulates done, values moved).
 public struct FittedTerms: Sendable, Equatable, Codable {
     /// Fixed seconds per call of the kernel (one call serves a tile of samples).
     public var secondsPerCall: SourcedValue
@@ -51,9 +52,10 @@ public struct FittedCoefficients: Sendable, Equatable, Codable {
 /// Latency on the machine pulse runs on, from linear models of each class of pulse's own inference kernels, fitted
 /// to timings of those kernels over a grid of shapes (`pulse profile --calibrate`):
 ///
-///     seconds per sample = Σ_kernels (call / tile + perMAC · MACs + perValue · values) + inference / tile
+///     seconds per sample = Σ_kernels (call · calls + perMAC · work + perValue · values) + inference / tile
 ///
-/// where `tile = min(batch, samplesPerCall)`. With threads, tiles are spread over them: the sum is divided by
+/// where `tile = min(batch, samplesPerCall)` and calls, work and values are what the class's implementation does
+/// per sample (`quantities(of:features:tile:)`). With threads, tiles are spread over them: the sum is divided by
 /// `min(threads, ⌈batch / tile⌉)`.
 public struct FittedCostModel: CostModel {
     public let target: Target
@@ -74,7 +76,7 @@ public struct FittedCostModel: CostModel {
         case pointwise
         /// A fully connected layer.
         case dense
-        /// Another 1-D convolution (unfolded, then a matrix product by BLAS).
+        /// Another 1-D convolution (unfolded, then one matrix product by BLAS per group).
         case convolution
         /// A depthwise 1-D convolution.
         case depthwise
@@ -124,14 +126,47 @@ public struct FittedCostModel: CostModel {
         guard features.dependsOnInput else { return .zero }
         if case .dataMove(.reshape) = kernel.operation { return .zero }
         guard let terms = coefficients.classes[Self.kernelClass(kernel).rawValue] else { return .zero }
-        let seconds = Self.seconds(terms, features: features, tile: tile(batch: batch)) / parallelism(batch: batch, threads: threads)
+        let quantities = Self.quantities(of: kernel, features: features, tile: tile(batch: batch))
+        let seconds = terms.seconds(quantities) / parallelism(batch: batch, threads: threads)
         return KernelCost(cycles: seconds * target.clockHz.value, clockHz: target.clockHz.value)
     }
 
-    /// Seconds per sample of a kernel with `features`, called on tiles of `tile` samples.
-    public static func seconds(_ terms: FittedTerms, features: KernelFeatures, tile: Double) -> Double {
-        terms.secondsPerCall.value / tile + terms.secondsPerMAC.value * Double(features.multiplyAccumulates)
-            + terms.secondsPerValue.value * Double(features.inputValues + features.outputValues)
+    /// What the implementation of `kernel`'s class does per sample, on tiles of `tile` samples:
+    /// - a matrix-product convolution (`convolution`, `depthwise`) makes one BLAS call per group and sample, does
+    ///   the convolution's multiply-accumulates, and writes its unfolded input (`channels · taps · outputs` values,
+    ///   none when one tap reads the input as it is) and its output (the input is read as it is unfolded);
+    /// - a dense layer also reads its weights once per tile;
+    /// - a Winograd convolution `F(9 − r, r)` multiplies 8 transformed values per tile of `9 − r` outputs for each
+    ///   pair of input channels (padded to a multiple of 8) and output channels, and transforms 8 values per tile
+    ///   and channel on the way in and out;
+    /// - every other kernel is called once per tile, does its multiply-accumulates and moves its input and output.
+    public static func quantities(of kernel: Kernel, features: KernelFeatures, tile: Double) -> FittedTerms.Quantities {
+        let moved = Double(features.inputValues + features.outputValues)
+        let plain = FittedTerms.Quantities(calls: 1 / tile, work: Double(features.multiplyAccumulates), values: moved)
+        if kernelClass(kernel) == .dense {
+            return FittedTerms.Quantities(calls: 1 / tile, work: Double(features.multiplyAccumulates),
+                                          values: moved + Double(features.parameterValues) / tile)
+        }
+        guard case .convolution(let planned) = kernel.operation, let convolution = planned.alongLastAxis else { return plain }
+        let (taps, outputs) = (convolution.kernelSize[0], convolution.outputExtent[0])
+        switch kernelClass(kernel) {
+        case .winograd:
+            let perTile = 9 - taps
+            let dilation = max(convolution.dilation[0], 1)
+            let tiles = (0..<min(dilation, outputs)).reduce(0) { total, phase in
+                total + ((outputs - phase + dilation - 1) / dilation + perTile - 1) / perTile
+            }
+            let paddedChannels = (convolution.inputChannels + 7) / 8 * 8
+            return FittedTerms.Quantities(calls: 1 / tile, work: Double(paddedChannels * convolution.outputChannels * 8 * tiles),
+                                          values: Double((paddedChannels + convolution.outputChannels) * 8 * tiles))
+        case .convolution, .depthwise:
+            let unfolds = !(taps == 1 && convolution.stride == [1] && convolution.padBefore == [0] && convolution.padAfter == [0])
+            let unfolded = unfolds ? convolution.inputChannels * taps * outputs : 0
+            return FittedTerms.Quantities(calls: Double(convolution.groups), work: Double(features.multiplyAccumulates),
+                                          values: Double(unfolded + features.outputValues))
+        default:
+            return plain
+        }
     }
 
     /// Seconds per sample of one inference call, outside the kernels.

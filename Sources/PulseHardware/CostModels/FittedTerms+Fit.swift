@@ -1,17 +1,36 @@
 extension FittedTerms {
-    /// One timed kernel: its features, the samples per call it ran with, and its measured seconds per sample.
+    /// What a kernel does per sample, in the terms' units: calls, multiply-accumulates and values moved.
+    public struct Quantities: Sendable, Equatable {
+        /// Calls per sample (`1 / tile` for a kernel called once per tile).
+        public var calls: Double
+        /// Multiply-accumulates per sample.
+        public var work: Double
+        /// Values read and written per sample.
+        public var values: Double
+
+        /// Quantities given one by one.
+        public init(calls: Double, work: Double, values: Double) {
+            self.calls = calls
+            self.work = work
+            self.values = values
+        }
+    }
+
+    /// Seconds per sample of a kernel doing `quantities`.
+    public func seconds(_ quantities: Quantities) -> Double {
+        secondsPerCall.value * quantities.calls + secondsPerMAC.value * quantities.work + secondsPerValue.value * quantities.values
+    }
+
+    /// One timed kernel: what it does per sample and its measured seconds per sample.
     public struct Observation: Sendable, Equatable {
-        /// The kernel's features.
-        public var features: KernelFeatures
-        /// Samples per call.
-        public var tile: Double
+        /// What the kernel does per sample.
+        public var quantities: Quantities
         /// Measured seconds per sample.
         public var seconds: Double
 
         /// An observation.
-        public init(features: KernelFeatures, tile: Double, seconds: Double) {
-            self.features = features
-            self.tile = tile
+        public init(quantities: Quantities, seconds: Double) {
+            self.quantities = quantities
             self.seconds = seconds
         }
     }
@@ -23,8 +42,8 @@ extension FittedTerms {
         guard !observations.isEmpty else { return nil }
         let rows = observations.map { observation -> (x: [Double], y: Double) in
             let w = 1 / max(observation.seconds, 1e-12)
-            let f = observation.features
-            return ([w / observation.tile, w * Double(f.multiplyAccumulates), w * Double(f.inputValues + f.outputValues)], 1)
+            let q = observation.quantities
+            return ([w * q.calls, w * q.work, w * q.values], 1)
         }
         var best: (loss: Double, terms: [Double])?
         for mask in 1..<8 {

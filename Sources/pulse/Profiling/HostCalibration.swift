@@ -23,11 +23,11 @@ enum HostCalibration {
                 for timing in timings {
                     let kernel = plan.kernels[timing.kernel]
                     let kernelClass = FittedCostModel.kernelClass(kernel)
-                    // A Winograd convolution at the graph's edge converts layouts, which one inside a model does not.
-                    let atEdge = kernel.inputs.contains { plan.inputs.contains($0) } || plan.outputs.contains(kernel.output)
-                    if kernelClass == .winograd && atEdge { continue }
-                    observations[kernelClass, default: []].append(
-                        FittedTerms.Observation(features: KernelFeatures(kernel, in: plan), tile: Double(tile), seconds: timing.secondsPerSample))
+                    // A Winograd convolution between two others reads and writes channels-last values, as most inside
+                    // a model do; one beside another kind of kernel or at the graph's edge converts layouts as well.
+                    if kernelClass == .winograd && !Self.betweenWinogradConvolutions(kernel, in: plan) { continue }
+                    let quantities = FittedCostModel.quantities(of: kernel, features: KernelFeatures(kernel, in: plan), tile: Double(tile))
+                    observations[kernelClass, default: []].append(FittedTerms.Observation(quantities: quantities, seconds: timing.secondsPerSample))
                 }
                 let whole = try HostTiming.inferenceSeconds(executor, graph: graph, batch: tile, repeats: 5, minimumSeconds: 0.01)
                 overheads.append(max(0, whole - timings.reduce(0) { $0 + $1.secondsPerSample }) * Double(tile))
@@ -67,6 +67,14 @@ enum HostCalibration {
             print(pad(kernelClass.rawValue, 20) + "  call \(format(terms.secondsPerCall.value * 1e9, 1)) ns  "
                 + "MAC \(format(terms.secondsPerMAC.value * 1e12, 3)) ps  value \(format(terms.secondsPerValue.value * 1e12, 2)) ps")
         }
+    }
+
+    /// Whether `kernel`'s input comes from a Winograd convolution and its output goes only to Winograd convolutions.
+    private static func betweenWinogradConvolutions(_ kernel: Kernel, in plan: KernelPlan) -> Bool {
+        let producer = plan.kernels.first { $0.output == kernel.inputs[0] }
+        let readers = plan.kernels.filter { $0.inputs.contains(kernel.output) }
+        return producer.map { FittedCostModel.kernelClass($0) == .winograd } == true && !readers.isEmpty
+            && !plan.outputs.contains(kernel.output) && readers.allSatisfy { FittedCostModel.kernelClass($0) == .winograd }
     }
 
     private static func date() -> String {

@@ -13,7 +13,7 @@ enum MicroBenchmarkGraphs {
             let dilation = k == 1 ? 1 : ([1, 2, 4].randomElement(using: &generator) ?? 1)
             let stride = [1, 1, 1, 2].randomElement(using: &generator) ?? 1
             let length = [64, 113, 128, 200].randomElement(using: &generator) ?? 64
-            let groups = [1, 1, 1, 2, 4].randomElement(using: &generator) ?? 1
+            let groups = [1, 1, 2, 4, 8].randomElement(using: &generator) ?? 1
             // A chain, as in a model: the middle convolutions read and write the layouts they would inside one.
             graphs.append(("conv \(cin)→\(cout) k\(k) d\(dilation) s\(stride) g\(groups) L\(length)", try single([cin, length]) { x, graph in
                 var y = try Conv1d("conv1", inputChannels: cin, outputChannels: cout, kernelSize: k, dilation: dilation, stride: stride,
