@@ -23,6 +23,30 @@ public struct SpectralEstimator: HeartRateEstimator, Sendable {
     /// - Throws: `RecordingError` for a recording that fails validation or whose sample rates cannot hold the
     ///   band-pass (below twice its upper edge).
     public func estimate(_ recording: Recording, layout: WindowLayout) throws -> [WindowEstimate] {
+        let results = try analyse(recording, layout: layout) { tracker, ppg, acc, elapsed in
+            tracker.step(ppg: ppg, acc: acc, elapsedWindows: elapsed)
+        }.windows
+        return results.indices.map { index in
+            WindowEstimate(index: index, endSeconds: layout.endSeconds(ofWindow: index), bpm: results[index]?.bpm,
+                           confidence: results[index]?.confidence ?? 0, referenceBpm: recording.reference?.label(at: index))
+        }
+    }
+
+    /// The evidence for each rate of `grid` in every window of `recording` (`SpectralTracker.evidence`), nil for a
+    /// window that cannot be analysed; what `estimate` tracks.
+    /// - Throws: as `estimate` does.
+    public func evidence(_ recording: Recording, layout: WindowLayout) throws
+        -> (grid: (firstBpm: Double, binBpm: Double, count: Int), windows: [[Double]?]) {
+        try analyse(recording, layout: layout) { tracker, ppg, acc, elapsed in
+            tracker.evidence(ppg: ppg, acc: acc, elapsedWindows: elapsed)
+        }
+    }
+
+    /// Conditions `recording` and runs `body` on each analysable window in turn with one `SpectralTracker`, the
+    /// window's conditioned channels and the shifts since the last analysed window.
+    private func analyse<T>(_ recording: Recording, layout: WindowLayout,
+                            _ body: (SpectralTracker, [ArraySlice<Float>], [ArraySlice<Float>], Int) -> T) throws
+        -> (grid: (firstBpm: Double, binBpm: Double, count: Int), windows: [T?]) {
         try recording.validate(source: recording.name, layout: layout)
         let lowestRateHz = 2 * configuration.bandPassHighHz
         for (field, rate) in [("fs_ppg", recording.ppg.sampleRateHz), ("fs_acc", recording.acc.sampleRateHz)] where rate <= lowestRateHz {
@@ -35,23 +59,19 @@ public struct SpectralEstimator: HeartRateEstimator, Sendable {
         let windowSamples = layout.samples(layout.windowSeconds, at: rate)
         let available = min(ppg[0].count, acc[0].count)
         let tracker = try SpectralTracker(configuration: configuration, layout: layout)
-        var estimates: [WindowEstimate] = []
-        estimates.reserveCapacity(validity.count)
+        var results: [T?] = []
+        results.reserveCapacity(validity.count)
         var lastAnalysed: Int?
         for index in validity.indices {
             let start = layout.startSample(ofWindow: index, at: rate)
-            let reference = recording.reference?.label(at: index)
-            let end = layout.endSeconds(ofWindow: index)
             guard validity[index], start + windowSamples <= available else {
-                estimates.append(WindowEstimate(index: index, endSeconds: end, bpm: nil, confidence: 0, referenceBpm: reference))
+                results.append(nil)
                 continue
             }
             let range = start..<(start + windowSamples)
-            let (bpm, confidence) = tracker.step(
-                ppg: ppg.map { $0[range] }, acc: acc.map { $0[range] }, elapsedWindows: index - (lastAnalysed ?? (index - 1)))
+            results.append(body(tracker, ppg.map { $0[range] }, acc.map { $0[range] }, index - (lastAnalysed ?? (index - 1))))
             lastAnalysed = index
-            estimates.append(WindowEstimate(index: index, endSeconds: end, bpm: bpm, confidence: confidence, referenceBpm: reference))
         }
-        return estimates
+        return (tracker.grid, results)
     }
 }

@@ -77,6 +77,18 @@ public final class SpectralTracker {
     ///   traps otherwise.
     public func step<C: RandomAccessCollection>(ppg: [C], acc: [C], elapsedWindows: Int = 1) -> (bpm: Double, confidence: Double)
     where C.Element == Float, C.Index == Int {
+        let evidence = evidence(ppg: ppg, acc: acc, elapsedWindows: elapsedWindows)
+        return tracker.step(logLikelihood: evidence.map { log($0 + configuration.evidenceFloor) }, elapsedWindows: elapsedWindows)
+    }
+
+    /// The first rate of the evidence grid and the spacing of its bins, in BPM.
+    public var grid: (firstBpm: Double, binBpm: Double, count: Int) { (Double(firstBin) * binBpm, binBpm, binCount) }
+
+    /// The evidence for each rate of `grid` in the next window (steps 1–4, without tracking): 0…1, masked bins at
+    /// the configuration's neutral level. Updates the Wiener history as `step` does.
+    /// - Precondition: as for `step`.
+    public func evidence<C: RandomAccessCollection>(ppg: [C], acc: [C], elapsedWindows: Int = 1) -> [Double]
+    where C.Element == Float, C.Index == Int {
         precondition(!ppg.isEmpty && !acc.isEmpty, "the tracker needs PPG and accelerometer channels")
         precondition((ppg + acc).allSatisfy { $0.count == segment.count }, "every channel must hold \(segment.count) samples")
         if elapsedWindows > historyLength {
@@ -87,8 +99,7 @@ public final class SpectralTracker {
         let accSpectrum = motionWeighted(normalisedSpectrum(acc))
         append(ppgSpectrum, to: &ppgHistory)
         append(accSpectrum, to: &accHistory)
-        let evidence = motionWeightedEvidence(ppgSpectrum, accSpectrum)
-        return tracker.step(logLikelihood: evidence.map { log($0 + configuration.evidenceFloor) }, elapsedWindows: elapsedWindows)
+        return motionWeightedEvidence(ppgSpectrum, accSpectrum)
     }
 
     private func append(_ spectrum: [Float], to history: inout [[Float]]) {

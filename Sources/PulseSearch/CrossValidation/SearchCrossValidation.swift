@@ -59,7 +59,8 @@ public struct SearchCrossValidation {
     /// Runs every fold, reporting `(fold, stage)` as it goes.
     /// - Throws: `SearchError.rewrite` when a rewrite does not apply to a fold's baseline; training and file errors.
     public func run(progress: (Int, String) -> Void = { _, _ in }) throws -> Report {
-        let assignment = CrossValidation.folds(count: data.recordings.count, k: folds, seed: baselineSettings.seed)
+        let baselines = FoldBaselines(settings: baselineSettings, folds: folds, directory: foldModelDirectory)
+        let assignment = baselines.assignment(count: data.recordings.count)
         var baselineAll: [WindowEstimate] = []
         var searchedAll: [WindowEstimate] = []
         var baselineByDataset: [String: [WindowEstimate]] = [:]
@@ -68,7 +69,7 @@ public struct SearchCrossValidation {
         for (number, held) in assignment.enumerated() {
             let training = data.trainingSet(data.recordings.indices.filter { !held.contains($0) })
             progress(number, "baseline")
-            let baseline = try foldBaseline(number, training: training)
+            let baseline = try baselines.model(number) { training }
             var model = baseline
             for rewrite in rewrites { model = try rewrite.apply(to: model) }
             progress(number, "fine-tuning")
@@ -98,19 +99,5 @@ public struct SearchCrossValidation {
         return Report(folds: reports, baselineMaeBpm: AccuracySummary(baselineAll).maeBpm, searchedMaeBpm: AccuracySummary(searchedAll).maeBpm,
                       baselineMaeBpmByDataset: baselineByDataset.mapValues { AccuracySummary($0).maeBpm },
                       searchedMaeBpmByDataset: searchedByDataset.mapValues { AccuracySummary($0).maeBpm })
-    }
-
-    /// Fold `number`'s baseline: read from the fold model directory when it is there, else trained and kept there.
-    func foldBaseline(_ number: Int, training: TrainingSet) throws -> ModelFile {
-        let name = "fold-\(number + 1)-of-\(folds)-seed-\(baselineSettings.seed)-epochs-\(baselineSettings.epochs).h5"
-        if let directory = foldModelDirectory, FileManager.default.fileExists(atPath: directory + "/" + name) {
-            return try ModelFile(path: directory + "/" + name)
-        }
-        let model = try ModelTrainer(architecture: .baseline, settings: baselineSettings).train(training)
-        if let directory = foldModelDirectory {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try model.write(to: directory + "/" + name, replacing: true)
-        }
-        return model
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PulseModels
 import PulseSignals
 
 struct EvaluateCommand: ParsableCommand {
@@ -15,7 +16,33 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
+    @Option(help: "Cross-validate instead, with this many folds by recording: each fold's baseline (trained as pulse train --folds does) scores the held-out recordings alone (neural), fused with the spectral evidence at each --spectral-weights, and beside the spectral estimator.")
+    var folds: Int?
+
+    @Option(name: .customLong("fold-models"), help: "With --folds: a folder where fold baselines are kept and reused.")
+    var foldModels: String?
+
+    @Option(name: .customLong("spectral-weights"), parsing: .upToNextOption, help: "With --folds: the spectral weights to try.")
+    var spectralWeights: [Double] = [0.25, 0.5, 0.75, 1, 1.5]
+
+    @Option(name: .customLong("baseline-epochs"), help: "With --folds: epochs of each fold's baseline.")
+    var baselineEpochs = TrainingSettings().epochs
+
+    @Option(help: "With --folds: the baselines' seed (folds, initialisation, shuffling).")
+    var seed = TrainingSettings().seed
+
+    func validate() throws {
+        if let folds, folds < 2 { throw ValidationError("--folds must be at least 2") }
+        if folds != nil, estimator.model != nil || estimator.method != nil || estimator.causal || estimator.spectralWeight != nil {
+            throw ValidationError("--folds trains its own fold models and runs every estimator: give no --model, --method, --spectral-weight or --causal")
+        }
+        if let weight = spectralWeights.first(where: { !($0.isFinite && $0 >= 0) }) {
+            throw ValidationError("--spectral-weights must be finite and at least 0 (got \(weight))")
+        }
+    }
+
     func run() throws {
+        if let folds { return try crossValidate(folds: folds) }
         let estimator = try estimator.makeEstimator()
         let files = try RecordingPaths.expand(paths)
         let progress = Progress(total: files.count, label: "evaluate")
@@ -33,6 +60,25 @@ struct EvaluateCommand: ParsableCommand {
         }
         progress.finish()
         let report = EvaluationReport(method: estimator.name, rows: rows, estimatorSeconds: seconds)
+        print(json ? try report.json() : report.table(), terminator: json ? "\n" : "")
+    }
+
+    private func crossValidate(folds: Int) throws {
+        let files = try RecordingPaths.expand(paths)
+        guard folds <= files.count else { throw CommandError("--folds \(folds) needs at least \(folds) recordings, one per fold; \(files.count) given") }
+        let members = try files.map { path in
+            EstimatorCrossValidation.Member(recording: try Recording(hdf5Path: path),
+                                            dataset: URL(fileURLWithPath: path).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent)
+        }
+        var settings = TrainingSettings()
+        settings.epochs = baselineEpochs
+        settings.seed = seed
+        let validation = EstimatorCrossValidation(members: members, baselines: FoldBaselines(settings: settings, folds: folds, directory: foldModels),
+                                                  spectralWeights: spectralWeights)
+        let progress = Progress(total: folds, label: "cross-validate")
+        let scores = try validation.run { fold, stage in progress.update(fold, detail: stage) }
+        progress.finish()
+        let report = CrossValidationReport(scores: scores, folds: folds)
         print(json ? try report.json() : report.table(), terminator: json ? "\n" : "")
     }
 }

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import PulseTestSupport
+
+/// `pulse evaluate --folds`: each estimator's per-recording figures equal those of `pulse evaluate` run with the
+/// fold's model, and bad combinations of options are refused.
+@Suite struct CrossValidateCLITests {
+    static func json(_ arguments: [String]) throws -> [String: Any] {
+        let run = try PulseProcess.run(arguments)
+        #expect(run.status == 0, "\(run.standardError)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+    }
+
+    static func recordingMAE(_ report: [String: Any]) -> [String: Double] {
+        Dictionary(uniqueKeysWithValues: ((report["recordings"] as? [[String: Any]]) ?? []).compactMap { entry in
+            (entry["name"] as? String).flatMap { name in (entry["mae_bpm"] as? Double).map { (name, $0) } }
+        })
+    }
+
+    /// With the baseline standing in for both fold models (so that nothing is trained), every recording's neural,
+    /// fused and spectral MAE equals `pulse evaluate`'s.
+    @Test func foldsScoreEachRecordingAsEvaluateDoes() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        for fold in 1...2 {
+            try FileManager.default.copyItem(atPath: SearchCLITests.model, toPath: directory.path("fold-\(fold)-of-2-seed-2015-epochs-30.h5"))
+        }
+        let report = try Self.json(["evaluate", SearchCLITests.signals, "--folds", "2", "--fold-models", directory.url.path,
+                                    "--spectral-weights", "0.5", "--json"])
+        let estimators = try #require(report["estimators"] as? [[String: Any]])
+        #expect(estimators.compactMap { $0["estimator"] as? String } == ["spectral", "neural", "fused 0.50"])
+        let expected: [[String]] = [["--method", "spectral"], ["--model", SearchCLITests.model], ["--model", SearchCLITests.model, "--spectral-weight", "0.5"]]
+        for (estimator, options) in zip(estimators, expected) {
+            let alone = Self.recordingMAE(try Self.json(["evaluate", SearchCLITests.signals, "--json"] + options))
+            let folded = Self.recordingMAE(estimator)
+            #expect(folded.count == 3)
+            for (name, mae) in folded { #expect(abs(mae - (alone[name] ?? .nan)) < 1e-9, "\(estimator["estimator"] ?? "") on \(name)") }
+        }
+    }
+
+    @Test func foldsRefuseAModelAndBadWeights() throws {
+        for arguments in [["--folds", "2", "--model", SearchCLITests.model], ["--folds", "1"], ["--folds", "2", "--spectral-weights", "-1"],
+                          ["--spectral-weight", "0.5"]] {
+            let run = try PulseProcess.run(["evaluate", SearchCLITests.signals] + arguments)
+            #expect(run.status != 0, "\(arguments)")
+        }
+    }
+}

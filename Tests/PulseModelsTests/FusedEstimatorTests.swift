@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import PulseDSP
+import PulseModels
+import PulseSignals
+import PulseTestSupport
+
+@Suite struct FusedEstimatorTests {
+    static let model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("models/baseline.h5").path
+
+    static func neural() throws -> NeuralEstimator { try NeuralEstimator(model: try ModelFile(path: model), name: "baseline") }
+
+    /// With spectral weight 0 the fused estimator is the neural estimator, window for window.
+    @Test func weightZeroIsTheNeuralEstimator() throws {
+        let neural = try Self.neural()
+        let recording = SyntheticRecording.make(seconds: 60, heartRateBpm: { 80 + $0 / 2 })
+        let alone = try neural.estimate(recording, layout: .standard)
+        let fused = try FusedEstimator(neural: neural, spectralWeight: 0).estimate(recording, layout: .standard)
+        #expect(fused == alone)
+    }
+
+    /// The spectral evidence lands on the model's bins where the spectral estimator puts it: its peak at the pulse's
+    /// rate, its neutral level below the spectral band (40 BPM), every value within 0…1.
+    @Test func spectralEvidenceIsInterpolatedOntoTheModelsBins() throws {
+        let neural = try Self.neural()
+        let recording = SyntheticRecording.make(seconds: 40, bpm: 96, motionHz: 2.6)
+        let evidence = try FusedEstimator.Evidence(recording, neural: neural, spectral: SpectralEstimator(), layout: .standard)
+        let bins = evidence.bins
+        let neutral = SpectralEstimator.Configuration.standard.maskedEvidence
+        for window in evidence.spectral {
+            let values = try #require(window)
+            #expect(values.count == bins.count && values.allSatisfy { (0...1).contains($0) })
+            let peak = try #require(values.indices.max { values[$0] < values[$1] })
+            #expect(abs(bins.bpm(peak) - 96) <= bins.binBpm)
+            for k in 0..<bins.count where bins.bpm(k) < 39 { #expect(values[k] == neutral) }
+        }
+        #expect(evidence.probabilities.allSatisfy { $0.map { abs($0.reduce(0, +) - 1) < 1e-9 } == true })
+    }
+
+    /// Where the model has nothing to say (a flat posterior), a fused estimate follows the spectral evidence.
+    @Test func aLargeSpectralWeightFollowsTheSpectrum() throws {
+        let neural = try Self.neural()
+        let recording = SyntheticRecording.make(seconds: 40, bpm: 120, motionHz: 1.3)
+        var evidence = try FusedEstimator.Evidence(recording, neural: neural, spectral: SpectralEstimator(), layout: .standard)
+        evidence.probabilities = evidence.probabilities.map { $0.map { [Double](repeating: 1 / Double($0.count), count: $0.count) } }
+        let estimates = try evidence.track(spectralWeight: 4, tracking: neural.tracking, layout: .standard)
+        for estimate in estimates.dropFirst(2) {
+            let bpm = try #require(estimate.bpm)
+            #expect(abs(bpm - 120) < 3, "window \(estimate.index): \(bpm)")
+        }
+    }
+}
