@@ -4,7 +4,7 @@ import PulseGraph
 /// `secondsPerCall · calls + secondsPerMAC · work + secondsPerValue · values`, in the quantities
 /// `FittedCostModel.quantities` gives for the class (calls per sample, multiply-accumulates done, values moved).
 public struct FittedTerms: Sendable, Equatable, Codable {
-    /// Fixed seconds per call of the kernel (one call serves a tile of samples).
+    /// Fixed seconds per call of the kernel: per tile of samples, or per BLAS call of a matrix-product convolution.
     public var secondsPerCall: SourcedValue
     /// Seconds per multiply-accumulate.
     public var secondsPerMAC: SourcedValue
