@@ -4,8 +4,8 @@ import PulseSignals
 
 /// The spectral, neural and fused estimators cross-validated on the same folds by recording: in each fold, the
 /// fold's baseline (`FoldBaselines`) scores the fold's recordings, alone (the neural estimator) and fused with the
-/// spectral evidence at each weight (`FusedEstimator`); the spectral estimator, which learns nothing, scores them
-/// too.
+/// spectral evidence at each pair of weights (`FusedEstimator`); the spectral estimator, which learns nothing, scores
+/// them too.
 public struct EstimatorCrossValidation {
     /// A recording and the dataset it belongs to.
     public struct Member: Sendable {
@@ -29,22 +29,23 @@ public struct EstimatorCrossValidation {
         public var fold: Int
         /// The spectral estimator's estimates.
         public var spectral: [WindowEstimate]
-        /// The fused estimator's estimates per spectral weight; weight 0 is the neural estimator.
-        public var fused: [Double: [WindowEstimate]]
+        /// The fused estimator's estimates per pair of weights; `.neuralOnly` is the neural estimator.
+        public var fused: [FusedEstimator.Weights: [WindowEstimate]]
     }
 
     /// The recordings, in the order that sets the folds.
     public var members: [Member]
     /// The fold baselines.
     public var baselines: FoldBaselines
-    /// The spectral weights tried; 0 (the neural estimator) is always among them.
-    public var spectralWeights: [Double]
+    /// The pairs of weights tried: every neural weight with every spectral weight, and `.neuralOnly`.
+    public var weights: [FusedEstimator.Weights]
 
-    /// A cross-validation of `members` with `baselines`, trying `spectralWeights`.
-    public init(members: [Member], baselines: FoldBaselines, spectralWeights: [Double]) {
+    /// A cross-validation of `members` with `baselines`, trying every pair of `neuralWeights` and `spectralWeights`.
+    public init(members: [Member], baselines: FoldBaselines, neuralWeights: [Double], spectralWeights: [Double]) {
         self.members = members
         self.baselines = baselines
-        self.spectralWeights = Array(Set(spectralWeights + [0])).sorted()
+        let pairs = neuralWeights.flatMap { a in spectralWeights.map { FusedEstimator.Weights(neural: a, spectral: $0) } }
+        weights = [.neuralOnly] + Array(Set(pairs).subtracting([.neuralOnly])).sorted { ($0.neural, $0.spectral) < ($1.neural, $1.spectral) }
     }
 
     /// Runs every fold, reporting `(fold, stage)` as it goes; returns each recording's scores, in the members' order.
@@ -65,9 +66,9 @@ public struct EstimatorCrossValidation {
                 progress(number, members[index].recording.name)
                 let recording = members[index].recording
                 let evidence = try FusedEstimator.Evidence(recording, neural: neural, spectral: spectral, layout: .standard)
-                var fused: [Double: [WindowEstimate]] = [:]
-                for weight in spectralWeights {
-                    fused[weight] = try evidence.track(spectralWeight: weight, tracking: neural.tracking, layout: .standard)
+                var fused: [FusedEstimator.Weights: [WindowEstimate]] = [:]
+                for pair in weights {
+                    fused[pair] = try evidence.track(weights: pair, tracking: neural.tracking, layout: .standard)
                 }
                 scores[index] = Scores(name: recording.name, dataset: members[index].dataset, fold: number + 1,
                                        spectral: try spectral.estimate(recording, layout: .standard), fused: fused)

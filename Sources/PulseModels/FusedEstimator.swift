@@ -5,34 +5,52 @@ import PulseSignals
 /// The neural and the spectral estimator in one tracker, as a product of experts: for window `t` and each rate
 /// `r` of the model's bins, the tracker's log-likelihood is
 ///
-///     log(p_t(r) + ε) + w · log(E_t(r) + ε_s)
+///     a · log(p_t(r) + ε) + w · log(E_t(r) + ε_s)
 ///
-/// with `p_t` the model's probabilities, `E_t` the spectral evidence (`SpectralTracker.evidence`, interpolated
+/// with `p_t` the model's probabilities, `a` the neural weight (below 1 it tempers the model's confidence against the
+/// tracker's transition costs), `E_t` the spectral evidence (`SpectralTracker.evidence`, interpolated
 /// linearly onto the model's bins; its neutral level outside the spectral band), `ε` and `ε_s` each estimator's
 /// own floor, and `w` the spectral weight. A window only one of them can analyse is tracked on that one's term.
-/// With `w = 0` it is the neural estimator.
+/// With `a = 1, w = 0` it is the neural estimator.
 public struct FusedEstimator: HeartRateEstimator, Sendable {
     /// The neural part (its model, preprocessing and tracker settings are the fused estimator's).
     public let neural: NeuralEstimator
     /// The spectral part, which supplies evidence only.
     public let spectral: SpectralEstimator
-    /// The weight `w` of the spectral log-evidence.
-    public let spectralWeight: Double
+    /// The weights `a` of the model's log-probability and `w` of the spectral log-evidence.
+    public let weights: Weights
 
-    /// A fused estimator of `neural` and `spectral` with weight `spectralWeight` (≥ 0).
-    public init(neural: NeuralEstimator, spectral: SpectralEstimator = SpectralEstimator(), spectralWeight: Double) {
-        self.neural = neural
-        self.spectral = spectral
-        self.spectralWeight = spectralWeight
+    /// The two weights of the tracker's log-likelihood.
+    public struct Weights: Sendable, Hashable {
+        /// `a`, of the model's log-probability (> 0).
+        public var neural: Double
+        /// `w`, of the spectral log-evidence (≥ 0).
+        public var spectral: Double
+
+        /// Weights `a = neural`, `w = spectral`.
+        public init(neural: Double = 1, spectral: Double) {
+            self.neural = neural
+            self.spectral = spectral
+        }
+
+        /// The model alone: `a = 1, w = 0`.
+        public static let neuralOnly = Weights(neural: 1, spectral: 0)
     }
 
-    public var name: String { "fused (\(neural.name), spectral weight \(spectralWeight))" }
+    /// A fused estimator of `neural` and `spectral` with `weights`.
+    public init(neural: NeuralEstimator, spectral: SpectralEstimator = SpectralEstimator(), weights: Weights) {
+        self.neural = neural
+        self.spectral = spectral
+        self.weights = weights
+    }
+
+    public var name: String { "fused (\(neural.name), neural weight \(weights.neural), spectral weight \(weights.spectral))" }
 
     /// - Throws: `RecordingError` when the recording cannot be estimated by either part; `GraphError` when the model
     ///   cannot run.
     public func estimate(_ recording: Recording, layout: WindowLayout) throws -> [WindowEstimate] {
         let evidence = try Evidence(recording, neural: neural, spectral: spectral, layout: layout)
-        return try evidence.track(spectralWeight: spectralWeight, tracking: neural.tracking, layout: layout)
+        return try evidence.track(weights: weights, tracking: neural.tracking, layout: layout)
     }
 
     /// Both estimators' evidence over one recording's windows, so that several weights can be tracked without
@@ -84,14 +102,15 @@ public struct FusedEstimator: HeartRateEstimator, Sendable {
             spectralFloor = spectral.configuration.evidenceFloor
         }
 
-        /// The tracked estimates with spectral weight `spectralWeight` and tracker `tracking`.
+        /// The tracked estimates with `weights` and tracker `tracking`.
         /// - Throws: `DSPError` when the model's bins cannot form a tracker grid.
-        public func track(spectralWeight: Double, tracking: RateTracker.Settings, layout: WindowLayout) throws -> [WindowEstimate] {
+        public func track(weights: Weights, tracking: RateTracker.Settings, layout: WindowLayout) throws -> [WindowEstimate] {
             let tracker = try RateTracker(firstBpm: bins.firstBpm, binBpm: bins.binBpm, binCount: bins.count, settings: tracking)
             var previous: Int?
             return probabilities.indices.map { index in
-                let neural = probabilities[index].map { $0.map { Foundation.log($0 + NeuralEstimator.probabilityFloor) } }
-                let spectral = spectralWeight > 0 ? self.spectral[index].map { $0.map { spectralWeight * Foundation.log($0 + spectralFloor) } } : nil
+                let neural = probabilities[index].map { $0.map { weights.neural * Foundation.log($0 + NeuralEstimator.probabilityFloor) } }
+                let spectral = weights.spectral > 0
+                    ? self.spectral[index].map { $0.map { weights.spectral * Foundation.log($0 + spectralFloor) } } : nil
                 let end = layout.endSeconds(ofWindow: index)
                 let logLikelihood: [Double]
                 switch (neural, spectral) {

@@ -28,7 +28,7 @@ import PulseTestSupport
         let report = try Self.json(["evaluate", SearchCLITests.signals, "--folds", "2", "--fold-models", directory.url.path,
                                     "--spectral-weights", "0.5", "--json"])
         let estimators = try #require(report["estimators"] as? [[String: Any]])
-        #expect(estimators.compactMap { $0["estimator"] as? String } == ["spectral", "neural", "fused 0.50"])
+        #expect(estimators.compactMap { $0["estimator"] as? String } == ["spectral", "neural", "fused a=1.00 w=0.50"])
         let expected: [[String]] = [["--method", "spectral"], ["--model", SearchCLITests.model], ["--model", SearchCLITests.model, "--spectral-weight", "0.5"]]
         for (estimator, options) in zip(estimators, expected) {
             let alone = Self.recordingMAE(try Self.json(["evaluate", SearchCLITests.signals, "--json"] + options))
@@ -40,7 +40,7 @@ import PulseTestSupport
 
     @Test func foldsRefuseAModelAndBadWeights() throws {
         for arguments in [["--folds", "2", "--model", SearchCLITests.model], ["--folds", "1"], ["--folds", "2", "--spectral-weights", "-1"],
-                          ["--spectral-weight", "0.5"]] {
+                          ["--spectral-weight", "0.5"], ["--folds", "2", "--neural-weights", "0"], ["--model", SearchCLITests.model, "--neural-weight", "0"]] {
             let run = try PulseProcess.run(["evaluate", SearchCLITests.signals] + arguments)
             #expect(run.status != 0, "\(arguments)")
         }

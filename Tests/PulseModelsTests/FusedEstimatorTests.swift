@@ -16,7 +16,7 @@ import PulseTestSupport
         let neural = try Self.neural()
         let recording = SyntheticRecording.make(seconds: 60, heartRateBpm: { 80 + $0 / 2 })
         let alone = try neural.estimate(recording, layout: .standard)
-        let fused = try FusedEstimator(neural: neural, spectralWeight: 0).estimate(recording, layout: .standard)
+        let fused = try FusedEstimator(neural: neural, weights: .neuralOnly).estimate(recording, layout: .standard)
         #expect(fused == alone)
     }
 
@@ -44,7 +44,7 @@ import PulseTestSupport
         let recording = SyntheticRecording.make(seconds: 40, bpm: 120, motionHz: 1.3)
         var evidence = try FusedEstimator.Evidence(recording, neural: neural, spectral: SpectralEstimator(), layout: .standard)
         evidence.probabilities = evidence.probabilities.map { $0.map { [Double](repeating: 1 / Double($0.count), count: $0.count) } }
-        let estimates = try evidence.track(spectralWeight: 4, tracking: neural.tracking, layout: .standard)
+        let estimates = try evidence.track(weights: FusedEstimator.Weights(spectral: 4), tracking: neural.tracking, layout: .standard)
         for estimate in estimates.dropFirst(2) {
             let bpm = try #require(estimate.bpm)
             #expect(abs(bpm - 120) < 3, "window \(estimate.index): \(bpm)")

@@ -18,18 +18,22 @@ struct EstimatorOptions: ParsableArguments {
     @Option(help: "A trained model file (.h5): estimate with it instead of the spectral method.")
     var model: String?
 
-    @Option(name: .customLong("spectral-weight"), help: "With --model: fuse the model's output with the spectral evidence at this weight in one tracker (pulse evaluate --folds finds the best weight).")
+    @Option(name: .customLong("spectral-weight"), help: "With --model: fuse the model's output with the spectral evidence at this weight in one tracker (pulse evaluate --folds finds the best weights).")
     var spectralWeight: Double?
+
+    @Option(name: .customLong("neural-weight"), help: "With --model: the weight of the model's log-probability in the tracker (below 1 tempers it; default 1).")
+    var neuralWeight: Double?
 
     @Flag(help: "Preprocess causally (as a stream would) instead of with zero-phase filters.")
     var causal = false
 
     func validate() throws {
         if method != nil && model != nil { throw ValidationError("give either --method or --model, not both") }
-        if let spectralWeight {
-            guard model != nil else { throw ValidationError("--spectral-weight fuses a model's output with the spectrum: give --model") }
-            guard spectralWeight.isFinite && spectralWeight >= 0 else { throw ValidationError("--spectral-weight must be finite and at least 0") }
+        if spectralWeight != nil || neuralWeight != nil, model == nil {
+            throw ValidationError("--spectral-weight and --neural-weight weigh a model's output in the tracker: give --model")
         }
+        if let spectralWeight, !(spectralWeight.isFinite && spectralWeight >= 0) { throw ValidationError("--spectral-weight must be finite and at least 0") }
+        if let neuralWeight, !(neuralWeight.isFinite && neuralWeight > 0) { throw ValidationError("--neural-weight must be finite and above 0") }
     }
 
     /// The estimator the options describe.
@@ -37,9 +41,9 @@ struct EstimatorOptions: ParsableArguments {
         let preprocessing: Preprocessing = causal ? .causal : .zeroPhase
         if let model {
             let neural = try NeuralEstimator.load(path: model, preprocessing: preprocessing)
-            guard let spectralWeight else { return neural }
+            guard spectralWeight != nil || neuralWeight != nil else { return neural }
             return FusedEstimator(neural: neural, spectral: SpectralEstimator(configuration: .standard, preprocessing: preprocessing),
-                                  spectralWeight: spectralWeight)
+                                  weights: FusedEstimator.Weights(neural: neuralWeight ?? 1, spectral: spectralWeight ?? 0))
         }
         switch method ?? .spectral {
         case .spectral:

@@ -2,59 +2,66 @@ import Foundation
 import PulseModels
 import PulseSignals
 
-/// `pulse evaluate --folds`: the spectral, neural and fused estimators' cross-validated MAE, overall, per dataset and
-/// per recording.
+/// `pulse evaluate --folds`: the spectral, neural and fused estimators' cross-validated MAE, overall and per dataset
+/// for every estimator, and per recording for the spectral, the neural and the best fused one.
 struct CrossValidationReport {
     let scores: [EstimatorCrossValidation.Scores]
+    let weights: [FusedEstimator.Weights]
     let folds: Int
 
-    /// The spectral weights tried, 0 (neural) first.
-    var weights: [Double] { (scores.first?.fused.keys).map { Array($0).sorted() } ?? [] }
+    typealias Column = (name: String, estimates: (EstimatorCrossValidation.Scores) -> [WindowEstimate])
 
-    /// The estimators as columns: spectral, then each weight.
-    private var columns: [(name: String, estimates: (EstimatorCrossValidation.Scores) -> [WindowEstimate])] {
-        [("spectral", { $0.spectral })] + weights.map { weight in
-            (weight == 0 ? "neural" : "fused \(format(weight, 2))", { $0.fused[weight] ?? [] })
-        }
+    private static func name(_ weights: FusedEstimator.Weights) -> String {
+        weights == .neuralOnly ? "neural" : "fused a=\(format(weights.neural, 2)) w=\(format(weights.spectral, 2))"
     }
 
-    /// The weight with the lowest MAE over every window (ties to the smaller weight).
-    var bestWeight: Double? {
-        weights.min { mae(of: $0, in: scores) < mae(of: $1, in: scores) || (mae(of: $0, in: scores) == mae(of: $1, in: scores) && $0 < $1) }
+    private func column(_ weights: FusedEstimator.Weights) -> Column {
+        (Self.name(weights), { $0.fused[weights] ?? [] })
     }
 
-    private func mae(of weight: Double, in members: [EstimatorCrossValidation.Scores]) -> Double {
-        AccuracySummary(members.flatMap { $0.fused[weight] ?? [] }).maeBpm
+    /// Every estimator: spectral, then each pair of weights (neural first).
+    private var columns: [Column] { [("spectral", { $0.spectral })] + weights.map(column) }
+
+    private func mae(_ weights: FusedEstimator.Weights) -> Double { AccuracySummary(scores.flatMap { $0.fused[weights] ?? [] }).maeBpm }
+
+    /// The pair of weights with the lowest MAE over every window (the first in `weights` among equals).
+    var best: FusedEstimator.Weights? {
+        weights.reduce(nil) { best, pair in best.map { mae(pair) < mae($0) ? pair : $0 } ?? pair }
     }
 
     private var datasets: [String] { Array(Set(scores.map(\.dataset))).sorted() }
 
     func table() -> String {
-        let columns = self.columns
         var lines = ["cross-validation, \(folds) folds by recording: MAE (BPM) with the tracker on the held-out recordings", ""]
-        lines.append(pad("", 22) + columns.map { pad($0.name, 12) }.joined())
-        let groups: [(String, [EstimatorCrossValidation.Scores])] = [("all", scores)] + datasets.map { name in (name, scores.filter { $0.dataset == name }) }
-        for (name, members) in groups {
-            lines.append(pad(name, 22) + columns.map { column in pad(format(AccuracySummary(members.flatMap(column.estimates)).maeBpm, 2), 12) }.joined())
+        lines.append(pad("estimator", 28) + (["all"] + datasets).map { pad($0, 10) }.joined())
+        for column in columns {
+            let figures = [AccuracySummary(scores.flatMap(column.estimates)).maeBpm]
+                + datasets.map { name in AccuracySummary(scores.filter { $0.dataset == name }.flatMap(column.estimates)).maeBpm }
+            lines.append(pad(column.name, 28) + figures.map { pad(format($0, 2), 10) }.joined())
         }
-        lines.append("")
-        lines.append(pad("recording (fold)", 22) + columns.map { pad($0.name, 12) }.joined())
-        for score in scores {
-            lines.append(pad("\(score.name) (\(score.fold))", 22)
-                + columns.map { column in pad(format(AccuracySummary(column.estimates(score)).maeBpm, 2), 12) }.joined())
-        }
-        if let best = bestWeight {
+        if let best {
+            let shown: [Column] = [("spectral", { $0.spectral }), column(.neuralOnly)] + (best == .neuralOnly ? [] : [column(best)])
             lines.append("")
-            lines.append("best spectral weight: \(format(best, 2)) (MAE \(format(mae(of: best, in: scores), 2)) BPM)")
+            lines.append(pad("recording (fold)", 24) + shown.map { pad($0.name, 22) }.joined())
+            for score in scores {
+                lines.append(pad("\(score.name) (\(score.fold))", 24)
+                    + shown.map { pad(format(AccuracySummary($0.estimates(score)).maeBpm, 2), 22) }.joined())
+            }
+            lines.append("")
+            lines.append("best: \(Self.name(best)) (MAE \(format(mae(best), 2)) BPM)")
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     func json() throws -> String {
-        var report: [String: Any] = ["folds": folds, "spectral_weights": weights]
+        var report: [String: Any] = ["folds": folds]
         var estimators: [[String: Any]] = []
-        for column in columns {
+        for (position, column) in columns.enumerated() {
             var entry: [String: Any] = ["estimator": column.name, "mae_bpm": AccuracySummary(scores.flatMap(column.estimates)).maeBpm]
+            if position > 0 {
+                entry["neural_weight"] = weights[position - 1].neural
+                entry["spectral_weight"] = weights[position - 1].spectral
+            }
             for dataset in datasets {
                 entry["mae_bpm_\(dataset)"] = AccuracySummary(scores.filter { $0.dataset == dataset }.flatMap(column.estimates)).maeBpm
             }
@@ -63,7 +70,7 @@ struct CrossValidationReport {
             estimators.append(entry)
         }
         report["estimators"] = estimators
-        if let best = bestWeight { report["best_spectral_weight"] = best }
+        if let best { report["best"] = ["neural_weight": best.neural, "spectral_weight": best.spectral, "mae_bpm": mae(best)] }
         return try JSONText.encode(report)
     }
 }
