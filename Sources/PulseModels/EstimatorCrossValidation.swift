@@ -4,7 +4,7 @@ import PulseSignals
 
 /// The spectral, neural and fused estimators cross-validated on the same folds by recording: in each fold, the
 /// fold's baseline (`FoldBaselines`) scores the fold's recordings, alone (the neural estimator) and fused with the
-/// spectral evidence at each pair of weights (`FusedEstimator`); the spectral estimator, which learns nothing, scores
+/// spectral evidence at each combination of weights (`FusedEstimator`); the spectral estimator, which learns nothing, scores
 /// them too.
 public struct EstimatorCrossValidation {
     /// A recording and the dataset it belongs to.
@@ -29,7 +29,7 @@ public struct EstimatorCrossValidation {
         public var fold: Int
         /// The spectral estimator's estimates.
         public var spectral: [WindowEstimate]
-        /// The fused estimator's estimates per pair of weights; `.neuralOnly` is the neural estimator.
+        /// The fused estimator's estimates per combination of weights; `.neuralOnly` is the neural estimator.
         public var fused: [FusedEstimator.Weights: [WindowEstimate]]
     }
 
@@ -37,15 +37,19 @@ public struct EstimatorCrossValidation {
     public var members: [Member]
     /// The fold baselines.
     public var baselines: FoldBaselines
-    /// The pairs of weights tried: every neural weight with every spectral weight, and `.neuralOnly`.
+    /// The weights tried: every combination of the neural, spectral and harmonic weights, and `.neuralOnly` first.
     public var weights: [FusedEstimator.Weights]
 
-    /// A cross-validation of `members` with `baselines`, trying every pair of `neuralWeights` and `spectralWeights`.
-    public init(members: [Member], baselines: FoldBaselines, neuralWeights: [Double], spectralWeights: [Double]) {
+    /// A cross-validation of `members` with `baselines`, trying every combination of `neuralWeights`,
+    /// `spectralWeights` and `harmonicWeights`.
+    public init(members: [Member], baselines: FoldBaselines, neuralWeights: [Double], spectralWeights: [Double], harmonicWeights: [Double]) {
         self.members = members
         self.baselines = baselines
-        let pairs = neuralWeights.flatMap { a in spectralWeights.map { FusedEstimator.Weights(neural: a, spectral: $0) } }
-        weights = [.neuralOnly] + Array(Set(pairs).subtracting([.neuralOnly])).sorted { ($0.neural, $0.spectral) < ($1.neural, $1.spectral) }
+        let combinations = neuralWeights.flatMap { a in
+            spectralWeights.flatMap { w in harmonicWeights.map { FusedEstimator.Weights(neural: a, spectral: w, harmonic: $0) } }
+        }
+        weights = [.neuralOnly] + Array(Set(combinations).subtracting([.neuralOnly]))
+            .sorted { ($0.neural, $0.spectral, $0.harmonic) < ($1.neural, $1.spectral, $1.harmonic) }
     }
 
     /// Runs every fold, reporting `(fold, stage)` as it goes; returns each recording's scores, in the members' order.
@@ -67,8 +71,8 @@ public struct EstimatorCrossValidation {
                 let recording = members[index].recording
                 let evidence = try FusedEstimator.Evidence(recording, neural: neural, spectral: spectral, layout: .standard)
                 var fused: [FusedEstimator.Weights: [WindowEstimate]] = [:]
-                for pair in weights {
-                    fused[pair] = try evidence.track(weights: pair, tracking: neural.tracking, layout: .standard)
+                for combination in weights {
+                    fused[combination] = try evidence.track(weights: combination, tracking: neural.tracking, layout: .standard)
                 }
                 scores[index] = Scores(name: recording.name, dataset: members[index].dataset, fold: number + 1,
                                        spectral: try spectral.estimate(recording, layout: .standard), fused: fused)

@@ -28,7 +28,7 @@ import PulseTestSupport
         let report = try Self.json(["evaluate", SearchCLITests.signals, "--folds", "2", "--fold-models", directory.url.path,
                                     "--spectral-weights", "0.5", "--json"])
         let estimators = try #require(report["estimators"] as? [[String: Any]])
-        #expect(estimators.compactMap { $0["estimator"] as? String } == ["spectral", "neural", "fused a=1.00 w=0.50"])
+        #expect(estimators.compactMap { $0["estimator"] as? String } == ["spectral", "neural", "fused a=1.00 w=0.50 h=0.0"])
         let expected: [[String]] = [["--method", "spectral"], ["--model", SearchCLITests.model], ["--model", SearchCLITests.model, "--spectral-weight", "0.5"]]
         for (estimator, options) in zip(estimators, expected) {
             let alone = Self.recordingMAE(try Self.json(["evaluate", SearchCLITests.signals, "--json"] + options))

@@ -50,4 +50,25 @@ import PulseTestSupport
             #expect(abs(bpm - 120) < 3, "window \(estimate.index): \(bpm)")
         }
     }
+
+    /// A model sure of the third harmonic of a still wrist's 60 BPM pulse is overruled by the harmonic check, which
+    /// sees more spectral evidence at a third of its rate; in motion (`μ = 1`) the check is off and the model wins.
+    @Test func theHarmonicCheckOverrulesAThirdHarmonicAtRest() throws {
+        let bins = RateBins(firstBpm: 30, binBpm: 1, count: 211)
+        let third = 180 - 30
+        let fundamental = 60 - 30
+        let model = (0..<bins.count).map { $0 == third ? 0.9 : 0.1 / Double(bins.count - 1) }
+        let spectrum = (0..<bins.count).map { k in k == fundamental ? 1.0 : (k == third ? 0.3 : 0.05) }
+        let tracking = SpectralEstimator.Configuration.standard.trackerSettings
+        func rates(motion: Double) throws -> [Double] {
+            let evidence = FusedEstimator.Evidence(probabilities: Array(repeating: model, count: 6), bins: bins,
+                                                   spectral: Array(repeating: spectrum, count: 6), motionLevels: Array(repeating: motion, count: 6),
+                                                   referencesBpm: Array(repeating: 60, count: 6), spectralFloor: 0.3)
+            return try evidence.track(weights: FusedEstimator.Weights(neural: 0.5, spectral: 0.5, harmonic: 5), tracking: tracking, layout: .standard)
+                .compactMap(\.bpm)
+        }
+        #expect(try rates(motion: 0).allSatisfy { abs($0 - 60) < 1 })
+        #expect(try rates(motion: 1).allSatisfy { abs($0 - 180) < 1 })
+        #expect(FusedEstimator.Evidence.harmonicExcess(spectrum, bins: bins)[third] == 1.0 - 0.3)
+    }
 }

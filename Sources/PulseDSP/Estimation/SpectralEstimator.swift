@@ -32,13 +32,14 @@ public struct SpectralEstimator: HeartRateEstimator, Sendable {
         }
     }
 
-    /// The evidence for each rate of `grid` in every window of `recording` (`SpectralTracker.evidence`), nil for a
-    /// window that cannot be analysed; what `estimate` tracks.
+    /// The evidence for each rate of `grid` in every window of `recording` (`SpectralTracker.evidence`) and the
+    /// window's motion level (`SpectralTracker.motionLevel`), nil for a window that cannot be analysed; what
+    /// `estimate` tracks.
     /// - Throws: as `estimate` does.
     public func evidence(_ recording: Recording, layout: WindowLayout) throws
-        -> (grid: (firstBpm: Double, binBpm: Double, count: Int), windows: [[Double]?]) {
+        -> (grid: (firstBpm: Double, binBpm: Double, count: Int), windows: [(evidence: [Double], motionLevel: Double)?]) {
         try analyse(recording, layout: layout) { tracker, ppg, acc, elapsed in
-            tracker.evidence(ppg: ppg, acc: acc, elapsedWindows: elapsed)
+            (tracker.evidence(ppg: ppg, acc: acc, elapsedWindows: elapsed), tracker.motionLevel)
         }
     }
 

@@ -81,6 +81,10 @@ public final class SpectralTracker {
         return tracker.step(logLikelihood: evidence.map { log($0 + configuration.evidenceFloor) }, elapsedWindows: elapsedWindows)
     }
 
+    /// The motion weight `μ` (0…1) of the last window: 0 where the accelerometer spectrum is flat (a wrist at rest),
+    /// 1 where it looks like motion.
+    public private(set) var motionLevel = 0.0
+
     /// The first rate of the evidence grid and the spacing of its bins, in BPM.
     public var grid: (firstBpm: Double, binBpm: Double, count: Int) { (Double(firstBin) * binBpm, binBpm, binCount) }
 
@@ -133,11 +137,15 @@ public final class SpectralTracker {
     /// The accelerometer spectrum scaled by how much it looks like motion rather than sensor noise.
     private func motionWeighted(_ spectrum: [Float]) -> [Float] {
         let peak = spectrum.max() ?? 0
-        guard peak > 0 else { return spectrum }
+        guard peak > 0 else {
+            motionLevel = 0
+            return spectrum
+        }
         let flatness = Double(spectrum.reduce(0, +)) / Double(spectrum.count) / Double(peak)
         let range = configuration.motionFlatnessRange
-        let weight = Float(min(1, max(0, (range.upperBound - flatness) / (range.upperBound - range.lowerBound))))
-        return spectrum.map { $0 * weight }
+        let weight = min(1, max(0, (range.upperBound - flatness) / (range.upperBound - range.lowerBound)))
+        motionLevel = weight
+        return spectrum.map { $0 * Float(weight) }
     }
 
     /// Evidence for each rate: the PPG spectrum under the Wiener gain, with strong motion peaks masked.

@@ -24,15 +24,20 @@ struct EstimatorOptions: ParsableArguments {
     @Option(name: .customLong("neural-weight"), help: "With --model: the weight of the model's log-probability in the tracker (below 1 tempers it; default 1).")
     var neuralWeight: Double?
 
+    @Option(name: .customLong("harmonic-weight"), help: "With --model: the weight of the harmonic check (a rate whose half or third holds more spectral evidence is penalised; default 0).")
+    var harmonicWeight: Double?
+
     @Flag(help: "Preprocess causally (as a stream would) instead of with zero-phase filters.")
     var causal = false
 
     func validate() throws {
         if method != nil && model != nil { throw ValidationError("give either --method or --model, not both") }
-        if spectralWeight != nil || neuralWeight != nil, model == nil {
-            throw ValidationError("--spectral-weight and --neural-weight weigh a model's output in the tracker: give --model")
+        if spectralWeight != nil || neuralWeight != nil || harmonicWeight != nil, model == nil {
+            throw ValidationError("--spectral-weight, --neural-weight and --harmonic-weight weigh a model's output in the tracker: give --model")
         }
-        if let spectralWeight, !(spectralWeight.isFinite && spectralWeight >= 0) { throw ValidationError("--spectral-weight must be finite and at least 0") }
+        if let weight = [spectralWeight, harmonicWeight].compactMap({ $0 }).first(where: { !($0.isFinite && $0 >= 0) }) {
+            throw ValidationError("--spectral-weight and --harmonic-weight must be finite and at least 0 (got \(weight))")
+        }
         if let neuralWeight, !(neuralWeight.isFinite && neuralWeight > 0) { throw ValidationError("--neural-weight must be finite and above 0") }
     }
 
@@ -41,9 +46,9 @@ struct EstimatorOptions: ParsableArguments {
         let preprocessing: Preprocessing = causal ? .causal : .zeroPhase
         if let model {
             let neural = try NeuralEstimator.load(path: model, preprocessing: preprocessing)
-            guard spectralWeight != nil || neuralWeight != nil else { return neural }
+            guard spectralWeight != nil || neuralWeight != nil || harmonicWeight != nil else { return neural }
             return FusedEstimator(neural: neural, spectral: SpectralEstimator(configuration: .standard, preprocessing: preprocessing),
-                                  weights: FusedEstimator.Weights(neural: neuralWeight ?? 1, spectral: spectralWeight ?? 0))
+                                  weights: FusedEstimator.Weights(neural: neuralWeight ?? 1, spectral: spectralWeight ?? 0, harmonic: harmonicWeight ?? 0))
         }
         switch method ?? .spectral {
         case .spectral:

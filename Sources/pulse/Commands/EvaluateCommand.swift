@@ -16,7 +16,7 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
-    @Option(help: "Cross-validate instead, with this many folds by recording: each fold's baseline (trained as pulse train --folds does) scores the held-out recordings alone (neural), fused with the spectral evidence at each pair of --neural-weights and --spectral-weights, and beside the spectral estimator.")
+    @Option(help: "Cross-validate instead, with this many folds by recording: each fold's baseline (trained as pulse train --folds does) scores the held-out recordings alone (neural), fused with the spectral evidence at each combination of --neural-weights, --spectral-weights and --harmonic-weights, and beside the spectral estimator.")
     var folds: Int?
 
     @Option(name: .customLong("fold-models"), help: "With --folds: a folder where fold baselines are kept and reused.")
@@ -25,8 +25,11 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .customLong("spectral-weights"), parsing: .upToNextOption, help: "With --folds: the spectral weights to try.")
     var spectralWeights: [Double] = [0.25, 0.5, 0.75, 1, 1.5]
 
-    @Option(name: .customLong("neural-weights"), parsing: .upToNextOption, help: "With --folds: the neural weights to try (each with every spectral weight).")
+    @Option(name: .customLong("neural-weights"), parsing: .upToNextOption, help: "With --folds: the neural weights to try (each with every spectral and harmonic weight).")
     var neuralWeights: [Double] = [1]
+
+    @Option(name: .customLong("harmonic-weights"), parsing: .upToNextOption, help: "With --folds: the harmonic-check weights to try.")
+    var harmonicWeights: [Double] = [0]
 
     @Option(name: .customLong("baseline-epochs"), help: "With --folds: epochs of each fold's baseline.")
     var baselineEpochs = TrainingSettings().epochs
@@ -37,12 +40,12 @@ struct EvaluateCommand: ParsableCommand {
     func validate() throws {
         if let folds, folds < 2 { throw ValidationError("--folds must be at least 2") }
         if folds != nil, estimator.model != nil || estimator.method != nil || estimator.causal || estimator.spectralWeight != nil
-            || estimator.neuralWeight != nil {
+            || estimator.neuralWeight != nil || estimator.harmonicWeight != nil {
             throw ValidationError("--folds trains its own fold models and runs every estimator: give no --model, --method, --neural-weight, "
-                + "--spectral-weight or --causal")
+                + "--spectral-weight, --harmonic-weight or --causal")
         }
-        if let weight = spectralWeights.first(where: { !($0.isFinite && $0 >= 0) }) {
-            throw ValidationError("--spectral-weights must be finite and at least 0 (got \(weight))")
+        if let weight = (spectralWeights + harmonicWeights).first(where: { !($0.isFinite && $0 >= 0) }) {
+            throw ValidationError("--spectral-weights and --harmonic-weights must be finite and at least 0 (got \(weight))")
         }
         if let weight = neuralWeights.first(where: { !($0.isFinite && $0 > 0) }) {
             throw ValidationError("--neural-weights must be finite and above 0 (got \(weight))")
@@ -82,7 +85,7 @@ struct EvaluateCommand: ParsableCommand {
         settings.epochs = baselineEpochs
         settings.seed = seed
         let validation = EstimatorCrossValidation(members: members, baselines: FoldBaselines(settings: settings, folds: folds, directory: foldModels),
-                                                  neuralWeights: neuralWeights, spectralWeights: spectralWeights)
+                                                  neuralWeights: neuralWeights, spectralWeights: spectralWeights, harmonicWeights: harmonicWeights)
         let progress = Progress(total: folds, label: "cross-validate")
         let scores = try validation.run { fold, stage in progress.update(fold, detail: stage) }
         progress.finish()
