@@ -2,7 +2,8 @@ import Foundation
 
 /// The baseline models of cross-validation folds, as `pulse train --folds` trains them: fold `n` of `k` (by
 /// recording, `CrossValidation.folds` with the settings' seed) is trained on the recordings outside it. Kept in a
-/// folder when one is given, under a name that holds the fold, the seed and the epochs, and read from it again, so
+/// folder when one is given, under a name that holds the fold, the seed, the epochs and whether the windows were
+/// augmented beyond the time stretch, and read from it again, so
 /// that several evaluations share them.
 public struct FoldBaselines: Sendable {
     /// How each fold's baseline is trained.
@@ -23,7 +24,9 @@ public struct FoldBaselines: Sendable {
     public func assignment(count: Int) -> [[Int]] { CrossValidation.folds(count: count, k: folds, seed: settings.seed) }
 
     /// The file name of fold `number`'s baseline (from 0).
-    public func fileName(_ number: Int) -> String { "fold-\(number + 1)-of-\(folds)-seed-\(settings.seed)-epochs-\(settings.epochs).h5" }
+    public func fileName(_ number: Int) -> String {
+        "fold-\(number + 1)-of-\(folds)-seed-\(settings.seed)-epochs-\(settings.epochs)" + (settings.augmentation.isNone ? "" : "-augmented") + ".h5"
+    }
 
     /// Fold `number`'s baseline (from 0): read from the folder when it is there, else trained on `training` (the
     /// windows of the recordings outside the fold) and kept there.

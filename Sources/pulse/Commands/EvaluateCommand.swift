@@ -37,6 +37,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "With --folds: the baselines' seed (folds, initialisation, shuffling).")
     var seed = TrainingSettings().seed
 
+    @Flag(help: "With --folds: train the fold baselines with pulse train --augment's augmentation.")
+    var augment = false
+
     func validate() throws {
         if let folds, folds < 2 { throw ValidationError("--folds must be at least 2") }
         if folds != nil, estimator.model != nil || estimator.method != nil || estimator.causal || estimator.spectralWeight != nil
@@ -84,6 +87,7 @@ struct EvaluateCommand: ParsableCommand {
         var settings = TrainingSettings()
         settings.epochs = baselineEpochs
         settings.seed = seed
+        if augment { settings.augmentation = .standard }
         let validation = EstimatorCrossValidation(members: members, baselines: FoldBaselines(settings: settings, folds: folds, directory: foldModels),
                                                   neuralWeights: neuralWeights, spectralWeights: spectralWeights, harmonicWeights: harmonicWeights)
         let progress = Progress(total: folds, label: "cross-validate")

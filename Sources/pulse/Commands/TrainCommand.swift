@@ -19,6 +19,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Training epochs.")
     var epochs = TrainingSettings().epochs
 
+    @Flag(help: "Augment each training window beyond the time stretch: accelerometer lag of up to 125 ms against the PPG, one axis in ten dropped, noise up to 0.3 standard deviations.")
+    var augment = false
+
     @Option(help: "Cross-validate with this many folds by recording before training on everything.")
     var folds: Int?
 
@@ -58,6 +61,7 @@ struct TrainCommand: ParsableCommand {
         var settings = TrainingSettings()
         settings.epochs = epochs
         settings.seed = seed
+        if augment { settings.augmentation = .standard }
         let trainer = ModelTrainer(architecture: .baseline, settings: settings)
         var results: [String: Any] = ["recordings": recordings.count, "windows": all.count, "epochs": epochs, "seed": seed]
         var metadata: [String: String] = [:]
