@@ -44,3 +44,17 @@ import PulseModels
         #expect(untouched == Self.window)
     }
 }
+
+@Suite struct FoldBaselinesTests {
+    /// Fold models trained another way are kept under another name, so that a folder never hands one for the other.
+    @Test func namesSayHowTheFoldWasTrained() {
+        var settings = TrainingSettings()
+        let plain = FoldBaselines(settings: settings, folds: 5, directory: nil)
+        settings.augmentation = .standard
+        settings.epochs = 45
+        let augmented = FoldBaselines(settings: settings, folds: 5, directory: nil)
+        #expect(plain.fileName(0) == "fold-1-of-5-seed-2015-epochs-30.h5")
+        #expect(augmented.fileName(4) == "fold-5-of-5-seed-2015-epochs-45-augmented.h5")
+        #expect(plain.assignment(count: 38) == CrossValidation.folds(count: 38, k: 5, seed: 2015))
+    }
+}
