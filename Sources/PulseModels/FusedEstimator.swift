@@ -94,14 +94,6 @@ public struct FusedEstimator: HeartRateEstimator, Sendable {
         /// - Throws: as `FusedEstimator.estimate`.
         public init(_ recording: Recording, neural: NeuralEstimator, spectral: SpectralEstimator, layout: WindowLayout) throws {
             let (windows, valid) = try InputPipeline(input: neural.model.input, preprocessing: neural.preprocessing).windows(recording, layout: layout)
-            try self.init(windows: windows, valid: valid, references: windows.indices.map { recording.reference?.label(at: $0) },
-                          recording: recording, neural: neural, spectral: spectral, layout: layout)
-        }
-
-        /// The evidence over windows the input pipeline has already cut from `recording`.
-        /// - Throws: as `FusedEstimator.estimate`.
-        public init(windows: [[Float]], valid: [Bool], references: [Double?], recording: Recording, neural: NeuralEstimator,
-                    spectral: SpectralEstimator, layout: WindowLayout) throws {
             let analysed = windows.indices.filter { valid[$0] }
             let scored = try neural.probabilities(analysed.map { windows[$0] })
             var probabilities = [[Double]?](repeating: nil, count: windows.count)
@@ -114,16 +106,18 @@ public struct FusedEstimator: HeartRateEstimator, Sendable {
             motionLevels = windows.indices.map { index in index < evidence.count ? evidence[index]?.motionLevel : nil }
             self.spectral = windows.indices.map { index in
                 guard index < evidence.count, let values = evidence[index]?.evidence else { return nil }
-                return (0..<bins.count).map { k in
-                    let position = (bins.bpm(k) - grid.firstBpm) / grid.binBpm
-                    guard position >= 0, position <= Double(grid.count - 1) else { return neutral }
-                    let lower = min(Int(position), grid.count - 2)
-                    let fraction = position - Double(lower)
-                    return values[lower] * (1 - fraction) + values[lower + 1] * fraction
-                }
+                return (0..<bins.count).map { k in Self.interpolate(values, at: (bins.bpm(k) - grid.firstBpm) / grid.binBpm) ?? neutral }
             }
-            referencesBpm = references
+            referencesBpm = windows.indices.map { recording.reference?.label(at: $0) }
             spectralFloor = spectral.configuration.evidenceFloor
+        }
+
+        /// `values` interpolated linearly at fractional index `position`; nil outside `0...values.count - 1`.
+        static func interpolate(_ values: [Double], at position: Double) -> Double? {
+            guard values.count >= 2, position >= 0, position <= Double(values.count - 1) else { return nil }
+            let lower = min(Int(position), values.count - 2)
+            let fraction = position - Double(lower)
+            return values[lower] * (1 - fraction) + values[lower + 1] * fraction
         }
 
         /// For each bin `r`, how much more evidence lies at `r/2` or `r/3` than at `r` (0 where none does), the
@@ -131,11 +125,8 @@ public struct FusedEstimator: HeartRateEstimator, Sendable {
         public static func harmonicExcess(_ evidence: [Double], bins: RateBins) -> [Double] {
             (0..<bins.count).map { k in
                 [2.0, 3.0].reduce(0) { excess, divisor in
-                    let position = (bins.bpm(k) / divisor - bins.firstBpm) / bins.binBpm
-                    let lower = Int(position.rounded(.down))
-                    guard position >= 0, lower + 1 < bins.count else { return excess }
-                    let fraction = position - Double(lower)
-                    return max(excess, evidence[lower] * (1 - fraction) + evidence[lower + 1] * fraction - evidence[k])
+                    guard let below = interpolate(evidence, at: (bins.bpm(k) / divisor - bins.firstBpm) / bins.binBpm) else { return excess }
+                    return max(excess, below - evidence[k])
                 }
             }
         }

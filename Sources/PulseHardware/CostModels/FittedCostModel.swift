@@ -143,13 +143,13 @@ public struct FittedCostModel: CostModel {
     public static func quantities(of kernel: Kernel, features: KernelFeatures, tile: Double) -> FittedTerms.Quantities {
         let moved = Double(features.inputValues + features.outputValues)
         let plain = FittedTerms.Quantities(calls: 1 / tile, work: Double(features.multiplyAccumulates), values: moved)
-        if kernelClass(kernel) == .dense {
-            return FittedTerms.Quantities(calls: 1 / tile, work: Double(features.multiplyAccumulates),
-                                          values: moved + Double(features.parameterValues) / tile)
+        let kernelClass = kernelClass(kernel)
+        if kernelClass == .dense {
+            return FittedTerms.Quantities(calls: 1 / tile, work: plain.work, values: moved + Double(features.parameterValues) / tile)
         }
         guard case .convolution(let planned) = kernel.operation, let convolution = planned.alongLastAxis else { return plain }
         let (taps, outputs) = (convolution.kernelSize[0], convolution.outputExtent[0])
-        switch kernelClass(kernel) {
+        switch kernelClass {
         case .winograd:
             let perTile = 9 - taps
             let dilation = max(convolution.dilation[0], 1)

@@ -36,7 +36,7 @@ public struct SearchData: Sendable {
             do {
                 let recording = try Recording(hdf5Path: path)
                 let (windows, valid) = try pipeline.windows(recording, layout: .standard)
-                let dataset = URL(fileURLWithPath: path).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+                let dataset = Recording.datasetName(ofPath: path)
                 recordings.append(RecordingWindows(name: recording.name, dataset: dataset, windows: windows, valid: valid,
                                                    referencesBpm: windows.indices.map { recording.reference?.label(at: $0) }))
             } catch var error as RecordingError {

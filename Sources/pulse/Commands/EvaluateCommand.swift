@@ -82,7 +82,7 @@ struct EvaluateCommand: ParsableCommand {
         guard folds <= files.count else { throw CommandError("--folds \(folds) needs at least \(folds) recordings, one per fold; \(files.count) given") }
         let members = try files.map { path in
             EstimatorCrossValidation.Member(recording: try Recording(hdf5Path: path),
-                                            dataset: URL(fileURLWithPath: path).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent)
+                                            dataset: Recording.datasetName(ofPath: path))
         }
         var settings = TrainingSettings()
         settings.epochs = baselineEpochs

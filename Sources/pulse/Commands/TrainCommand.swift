@@ -105,7 +105,7 @@ struct TrainCommand: ParsableCommand {
             var foldNeural: [WindowEstimate] = []
             var foldClassical: [WindowEstimate] = []
             for index in held {
-                let dataset = URL(fileURLWithPath: paths[index]).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+                let dataset = Recording.datasetName(ofPath: paths[index])
                 let n = try estimator.estimate(recordings[index], layout: .standard)
                 let c = try SpectralEstimator().estimate(recordings[index], layout: .standard)
                 neural += n.map { (dataset, $0) }
