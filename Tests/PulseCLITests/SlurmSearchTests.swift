@@ -55,32 +55,32 @@ import PulseTestSupport
         return submissions - unique.count
     }
 
-    /// Starts a cluster in `directory/cluster`; returns the environment that names it. Stop it with `stopCluster`.
-    static func startCluster(in directory: TemporaryDirectory) throws -> [String: String] {
+    /// Runs `body` with a temporary folder and the environment of a cluster started in its `cluster` folder, then
+    /// stops the cluster and removes the folder; prints why and skips `body` where the cluster cannot start here.
+    static func withCluster(_ body: (TemporaryDirectory, [String: String]) throws -> Void) throws {
+        if let reason = unavailable {
+            print("skipped: \(reason)")
+            return
+        }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
         let cluster = directory.path("cluster")
         // munged serves its socket only below folders that everyone may enter.
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.url.path)
         let started = try shell([script, "start", cluster, "16917"])
+        defer { _ = try? shell([script, "stop", cluster]) }
         try #require(started.contains("SLURM_CONF="), "the cluster did not start: logs in \(cluster)/log")
-        return ["SLURM_CONF": cluster + "/slurm.conf"]
-    }
-
-    static func stopCluster(in directory: TemporaryDirectory) {
-        _ = try? shell([script, "stop", directory.path("cluster")])
+        try body(directory, ["SLURM_CONF": cluster + "/slurm.conf"])
     }
 
     /// A task that exits with an error is submitted `maxAttempts` times; a task that outlives its time limit is
     /// stopped by Slurm. Either way the candidate ends as `failed`, its error naming the task's log and its last line,
     /// and a later evaluation of the same batch submits nothing more.
     @Test func failingAndOverrunningTasksEndAsFailedCandidates() throws {
-        if let reason = Self.unavailable {
-            print("skipped: \(reason)")
-            return
-        }
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let environment = try Self.startCluster(in: directory)
-        defer { Self.stopCluster(in: directory) }
+        try Self.withCluster { directory, environment in try Self.failingAndOverrunningTasks(directory, environment) }
+    }
+
+    static func failingAndOverrunningTasks(_ directory: TemporaryDirectory, _ environment: [String: String]) throws {
         let settings = SearchSettings(target: "mcu")
         let workDirectory = try WorkDirectory(path: directory.path("work"), settings: settings)
 
@@ -121,14 +121,10 @@ import PulseTestSupport
     }
 
     @Test func slurmSearchSurvivesACancelledTaskAndAKilledDriver() throws {
-        if let reason = Self.unavailable {
-            print("skipped: \(reason)")
-            return
-        }
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let environment = try Self.startCluster(in: directory)
-        defer { Self.stopCluster(in: directory) }
+        try Self.withCluster { directory, environment in try Self.cancelledTaskAndKilledDriver(directory, environment) }
+    }
+
+    static func cancelledTaskAndKilledDriver(_ directory: TemporaryDirectory, _ environment: [String: String]) throws {
 
         let local = try PulseProcess.run(SearchCLITests.arguments(workdir: directory.path("local"), out: directory.path("local.h5")))
         #expect(local.status == 0, "\(local.standardError)")
