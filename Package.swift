@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "PulseONNX", targets: ["PulseONNX"]),
         .library(name: "PulseHardware", targets: ["PulseHardware"]),
         .library(name: "PulseSearch", targets: ["PulseSearch"]),
+        .library(name: "PulseFirmware", targets: ["PulseFirmware"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,6 +51,7 @@ let package = Package(
         .target(name: "PulseModels", dependencies: ["PulseGraph", "PulseEngine", "PulseDSP", "PulseSignals"]),
         .target(name: "PulseRuntime", dependencies: ["PulseModels", "PulseDSP", "PulseSignals", "PulseGraph"]),
         .target(name: "PulseHardware", dependencies: ["PulseGraph"], resources: [.copy("Targets")]),
+        .target(name: "PulseFirmware", dependencies: ["PulseGraph"], resources: [.copy("C")]),
         .target(name: "PulseSearch", dependencies: ["PulseModels", "PulseHardware", "PulseEngine", "PulseGraph", "PulseSignals", "PulseDSP", "CBLAS"]),
         .target(
             name: "PulseONNX",
@@ -58,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "pulse",
             dependencies: [
-                "PulseSignals", "PulseDSP", "PulseGraph", "PulseEngine", "PulseModels", "PulseRuntime", "PulseONNX", "PulseHardware", "PulseSearch",
+                "PulseSignals", "PulseDSP", "PulseGraph", "PulseEngine", "PulseModels", "PulseRuntime", "PulseONNX", "PulseHardware", "PulseSearch", "PulseFirmware",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "PulseTestSupport", dependencies: ["PulseSignals", "PulseGraph"], path: "Tests/PulseTestSupport"),
@@ -70,6 +72,7 @@ let package = Package(
         .testTarget(name: "PulseRuntimeTests", dependencies: ["PulseRuntime", "PulseDSP", "PulseTestSupport"]),
         .testTarget(name: "PulseHardwareTests", dependencies: ["PulseHardware", "PulseGraph", "PulseEngine"]),
         .testTarget(name: "PulseSearchTests", dependencies: ["PulseSearch", "PulseModels", "PulseEngine", "PulseGraph", "PulseHardware", "PulseTestSupport"]),
+        .testTarget(name: "PulseFirmwareTests", dependencies: ["PulseFirmware", "PulseGraph", "PulseEngine", "PulseTestSupport"]),
         .testTarget(name: "PulseONNXTests", dependencies: ["PulseONNX", "PulseEngine", "PulseGraph", "PulseModels", "PulseSignals", "PulseTestSupport"]),
         .testTarget(name: "PulseCLITests", dependencies: ["pulse", "PulseModels", "PulseSearch", "PulseGraph", "PulseEngine", "PulseSignals", "PulseTestSupport", "CHDF5"]),
     ]

@@ -4,6 +4,13 @@ import PulseEngine
 import PulseGraph
 import PulseSignals
 
+/// Scores model input windows in place of the float executor: one logit per rate bin for each window (an int8
+/// reference executor, for instance, scores as firmware would).
+public protocol WindowScorer: Sendable {
+    /// One row of logits, one per rate bin, for each window.
+    func logits(_ windows: [[Float]]) throws -> [[Float]]
+}
+
 /// A trained model as a heart-rate estimator: the input pipeline cuts windows, the model scores every rate bin
 /// (batch inference over `threads` threads), and a `RateTracker` follows the rate across windows with
 /// `log(p + ε)` as each window's log-likelihood.
@@ -14,13 +21,17 @@ public struct NeuralEstimator: HeartRateEstimator, Sendable {
     public let tracking: RateTracker.Settings
     public let threads: Int
     private let executor: Executor
+    /// What scores the windows instead of the float executor, if anything.
+    public let scorer: (any WindowScorer)?
 
     /// Floor added to each probability before its logarithm, so that no rate is ruled out.
     public static let probabilityFloor = 1e-3
 
     public init(model: ModelFile, name: String, preprocessing: Preprocessing = .zeroPhase,
-                tracking: RateTracker.Settings = SpectralEstimator.Configuration.standard.trackerSettings, threads: Int = 2) throws {
+                tracking: RateTracker.Settings = SpectralEstimator.Configuration.standard.trackerSettings, threads: Int = 2,
+                scorer: (any WindowScorer)? = nil) throws {
         self.model = model
+        self.scorer = scorer
         self.name = name
         self.preprocessing = preprocessing
         self.tracking = tracking
@@ -35,9 +46,14 @@ public struct NeuralEstimator: HeartRateEstimator, Sendable {
     ///   when a score is not finite, which finite weights can still produce by overflowing.
     public func probabilities(_ windows: [[Float]], threads: Int? = nil) throws -> [[Double]] {
         guard !windows.isEmpty else { return [] }
-        let input = Tensor(shape: [windows.count] + model.input.shape, scalars: windows.flatMap { $0 })
-        let logits = try executor.infer([ModelFile.inputName: input], threads: threads ?? self.threads)[0]
         let width = model.output.count
+        let logits: Tensor
+        if let scorer {
+            logits = Tensor(shape: [windows.count, width], scalars: try scorer.logits(windows).flatMap { $0 })
+        } else {
+            let input = Tensor(shape: [windows.count] + model.input.shape, scalars: windows.flatMap { $0 })
+            logits = try executor.infer([ModelFile.inputName: input], threads: threads ?? self.threads)[0]
+        }
         if let index = logits.scalars.firstIndex(where: { !$0.isFinite }) {
             throw RecordingError(path: name, .cannotEstimate(
                 "the model's score \(index % width) for window \(index / width) of \(windows.count) is \(logits.scalars[index]); its weights overflow"))

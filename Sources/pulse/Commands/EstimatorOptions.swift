@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PulseDSP
+import PulseFirmware
 import PulseGraph
 import PulseModels
 import PulseSignals
@@ -30,6 +31,12 @@ struct EstimatorOptions: ParsableArguments {
     @Flag(help: "Preprocess causally (as a stream would) instead of with zero-phase filters.")
     var causal = false
 
+    @Flag(help: "With --model: score with the int8 model as the firmware runs it (pulse export c), bit for bit.")
+    var int8 = false
+
+    @Option(parsing: .upToNextOption, help: "With --int8: recordings (or folders) whose windows calibrate the int8 ranges.")
+    var calibration: [String] = []
+
     func validate() throws {
         if method != nil && model != nil { throw ValidationError("give either --method or --model, not both") }
         if spectralWeight != nil || neuralWeight != nil || harmonicWeight != nil, model == nil {
@@ -39,13 +46,15 @@ struct EstimatorOptions: ParsableArguments {
             throw ValidationError("--spectral-weight and --harmonic-weight must be finite and at least 0 (got \(weight))")
         }
         if let neuralWeight, !(neuralWeight.isFinite && neuralWeight > 0) { throw ValidationError("--neural-weight must be finite and above 0") }
+        if int8 && (model == nil || calibration.isEmpty) { throw ValidationError("--int8 needs --model and --calibration recordings") }
+        if !int8 && !calibration.isEmpty { throw ValidationError("--calibration sets the ranges of --int8") }
     }
 
     /// The estimator the options describe.
     func makeEstimator() throws -> any HeartRateEstimator {
         let preprocessing: Preprocessing = causal ? .causal : .zeroPhase
         if let model {
-            let neural = try NeuralEstimator.load(path: model, preprocessing: preprocessing)
+            let neural = try NeuralEstimator.load(path: model, preprocessing: preprocessing, int8Calibration: int8 ? calibration : nil)
             guard spectralWeight != nil || neuralWeight != nil || harmonicWeight != nil else { return neural }
             return FusedEstimator(neural: neural, spectral: SpectralEstimator(configuration: .standard, preprocessing: preprocessing),
                                   weights: FusedEstimator.Weights(neural: neuralWeight ?? 1, spectral: spectralWeight ?? 0, harmonic: harmonicWeight ?? 0))
@@ -59,11 +68,18 @@ struct EstimatorOptions: ParsableArguments {
 
 extension NeuralEstimator {
     /// The model file at `path` as an estimator named after the file; errors name the file.
-    static func load(path: String, preprocessing: Preprocessing, threads: Int = 2) throws -> NeuralEstimator {
+    /// With `int8Calibration`, the model is quantised on those recordings' windows and scored by the int8 reference.
+    static func load(path: String, preprocessing: Preprocessing, threads: Int = 2, int8Calibration: [String]? = nil) throws -> NeuralEstimator {
         let file = try ModelFile(path: path)
+        var scorer: (any WindowScorer)?
+        if let int8Calibration {
+            let calibrator = try FirmwareCalibration(model: file)
+            scorer = IntegerScorer(executor: IntegerExecutor(model: try calibrator.quantise(
+                FirmwareCalibration.windows(int8Calibration, input: file.input))))
+        }
         do {
             return try NeuralEstimator(model: file, name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
-                                       preprocessing: preprocessing, threads: threads)
+                                       preprocessing: preprocessing, threads: threads, scorer: scorer)
         } catch let error as GraphError {
             throw RecordingError(path: path, .unreadable(error.message))
         }

@@ -8,7 +8,7 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write a model in another format.",
-        subcommands: [ONNX.self])
+        subcommands: [ONNX.self, C.self])
 
     struct ONNX: ParsableCommand {
         static let configuration = CommandConfiguration(
