@@ -6,7 +6,7 @@ struct PulseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pulse",
         abstract: "Heart-rate estimation from wrist PPG and accelerometer signals.",
-        subcommands: [EstimateCommand.self, EvaluateCommand.self, TrainCommand.self, SimulateCommand.self, StreamCommand.self, ImportCommand.self, ExportCommand.self, BenchCommand.self, InferCommand.self, ProfileCommand.self, SearchCommand.self])
+        subcommands: [EstimateCommand.self, EvaluateCommand.self, TrainCommand.self, SimulateCommand.self, StreamCommand.self, ImportCommand.self, ExportCommand.self, BenchCommand.self, InferCommand.self, ProfileCommand.self, SearchCommand.self, FirmwareCommand.self])
 
     /// Refuses to start on a processor without the extensions the engine was built for, then runs the command.
     static func main() {

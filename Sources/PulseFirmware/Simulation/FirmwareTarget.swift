@@ -1,0 +1,18 @@
+/// A build of the firmware harness (`firmware-sim/build.sh`).
+public enum FirmwareTarget: String, Sendable, CaseIterable, Codable {
+    /// This machine, with gcc.
+    case host
+    /// A Cortex-M4F (arm-none-eabi-gcc, newlib-nano), run under `qemu-system-arm -M mps2-an386`.
+    case m4
+    /// AArch64 Linux (aarch64-linux-gnu-gcc, static), run under `qemu-aarch64 -cpu cortex-a53`.
+    case aarch64
+
+    /// The size tool of the target's toolchain.
+    public var sizeTool: String {
+        switch self {
+        case .host: return "nm"
+        case .m4: return "arm-none-eabi-nm"
+        case .aarch64: return "aarch64-linux-gnu-nm"
+        }
+    }
+}

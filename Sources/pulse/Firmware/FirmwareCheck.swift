@@ -1,0 +1,89 @@
+import Foundation
+import PulseFirmware
+import PulseGraph
+import PulseHardware
+
+/// What `pulse firmware check` measured: whether every build matches the integer reference, and what the Cortex-M4
+/// build spends per kernel against the cost model's prediction.
+struct FirmwareCheck {
+    /// One build's comparison with the reference.
+    struct BuildResult {
+        var target: FirmwareTarget
+        var identicalWindows: Int
+        var windows: Int
+        var firstDifference: String?
+        var runSeconds: Double
+    }
+
+    /// One kernel on the Cortex-M4: counted instructions and cycles (per window), and the cost model's cycles.
+    struct KernelCount {
+        var kernel: Int
+        var layer: String
+        var kind: String
+        var function: String
+        var instructions: Double
+        var countedCycles: Double
+        var predictedCycles: Double
+    }
+
+    var builds: [BuildResult] = []
+    var kernels: [KernelCount] = []
+    /// Instructions and cycles per window outside the kernels (copying the input in and the output out).
+    var glueInstructions = 0.0
+    var glueCycles = 0.0
+    var flashBytes = 0
+    var sramBytes = 0
+    var predictedFlashBytes = 0
+    var predictedSRAMBytes = 0
+    var modelFlashBytes = 0
+
+    /// Compares `run` with the reference outputs.
+    static func compare(_ target: FirmwareTarget, _ run: FirmwareHarness.Run, reference: [[Int8]]) -> BuildResult {
+        var identical = 0
+        var first: String?
+        for (index, expected) in reference.enumerated() {
+            let got = index < run.outputs.count ? run.outputs[index] : []
+            if got == expected {
+                identical += 1
+            } else if first == nil {
+                let position = zip(got, expected).enumerated().first { $1.0 != $1.1 }?.offset ?? min(got.count, expected.count)
+                first = "window \(index), output \(position): \(position < got.count ? String(got[position]) : "missing") where the reference has "
+                    + (position < expected.count ? String(expected[position]) : "nothing")
+            }
+        }
+        return BuildResult(target: target, identicalWindows: identical, windows: reference.count, firstDifference: first, runSeconds: run.seconds)
+    }
+
+    /// Per-kernel counts of a Cortex-M4 run over `windows` windows, against `costModel`'s cycles.
+    static func kernelCounts(_ counts: InstructionCounts, model: QuantisedModel, windows: Int, costModel: any CostModel)
+        -> (kernels: [KernelCount], glueInstructions: Double, glueCycles: Double) {
+        let slots = model.kernels.count + 1
+        let perWindow = Double(windows)
+        var result: [KernelCount] = []
+        for (slot, integer) in model.kernels.enumerated() {
+            let mnemonics = counts.mnemonics { $0 >= 0 && $0 % slots == slot }
+            let instructions = Double(mnemonics.values.reduce(0, +)) / perWindow
+            let kernel = model.plan.kernels[integer.kernel]
+            let predicted = costModel.cost(of: kernel, in: model.plan, batch: 1, threads: 1).cycles
+            result.append(KernelCount(kernel: integer.kernel, layer: integer.layer, kind: kernel.kind.rawValue,
+                                      function: integer.operation.functionName, instructions: instructions,
+                                      countedCycles: CortexM4Timing.cycles(of: mnemonics) / perWindow, predictedCycles: predicted))
+        }
+        let glue = counts.mnemonics { $0 >= 0 && $0 % slots == slots - 1 && $0 < slots * windows - 1 }
+        let glueWindows = max(1, windows - 1)
+        return (result, Double(glue.values.reduce(0, +)) / Double(glueWindows), CortexM4Timing.cycles(of: glue) / Double(glueWindows))
+    }
+
+    /// Flash and SRAM of the model in a Cortex-M4 ELF: the model's symbols (kernels, weights, constants, the run
+    /// function, the arena), as `nm -S` sizes them.
+    static func modelBytes(_ symbols: [String: (kind: Character, bytes: Int)]) -> (flash: Int, sram: Int) {
+        let prefixes = ["weights_", "bias_", "multipliers_", "params_", "constant_", "table_", "pieces_", "pulse_model_run"]
+        var flash = 0, sram = 0
+        for (name, symbol) in symbols {
+            let model = prefixes.contains { name.hasPrefix($0) } || (name.hasPrefix("pulse_") && name.hasSuffix("_s8"))
+            if model && "tTrR".contains(symbol.kind) { flash += symbol.bytes }
+            if name == "arena" { sram += symbol.bytes }
+        }
+        return (flash, sram)
+    }
+}
