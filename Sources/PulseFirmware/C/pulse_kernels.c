@@ -22,32 +22,131 @@ static inline int32_t requantise(int32_t x, pulse_multiplier m) {
 
 static inline int8_t saturate(int32_t x) { return (int8_t)(x < -128 ? -128 : (x > 127 ? 127 : x)); }
 
-void pulse_convolution_s8(const pulse_convolution_params *p, const int8_t *input, const int8_t *residual, int8_t *output) {
+/* Convolution weights are stored with the middle two values of each group of four in a filter row swapped
+ * (w0, w2, w1, w3), so that the even and odd bytes of one packed word (SXTB16) pair with the column values
+ * (c0, c1) and (c2, c3) in one SMLAD each. A row's last row_length % 4 values keep their order. */
+#if defined(__ARM_FEATURE_DSP)
+#include <arm_acle.h>
+#include <string.h>
+
+/* The odd bytes of x sign-extended to two 16-bit lanes: one SXTB16 with rotation (gcc 12 does not fold a
+ * rotation into __sxtb16). */
+static inline int32_t sxtb16_odd(int32_t x) {
+    int32_t result;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(result) : "r"(x));
+    return result;
+}
+
+/* One filter row against the column. */
+static inline int32_t dot1(const int8_t *w, const int16_t *c, int32_t n, int32_t sum) {
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        int32_t c01, c23, x;
+        memcpy(&c01, c + i, 4);
+        memcpy(&c23, c + i + 2, 4);
+        memcpy(&x, w + i, 4);
+        sum = __smlad(__sxtb16(x), c01, sum);
+        sum = __smlad(sxtb16_odd(x), c23, sum);
+    }
+    for (; i < n; i++) sum += w[i] * c[i];
+    return sum;
+}
+
+/* Two filter rows against one column: 8 multiply-accumulates per four values, each column word loaded once. */
+static inline void dot2(const int8_t *w0, const int8_t *w1, const int16_t *c, int32_t n, int32_t *s0, int32_t *s1) {
+    int32_t a = *s0, b = *s1, i = 0;
+    for (; i + 4 <= n; i += 4) {
+        int32_t c01, c23, x, y;
+        memcpy(&c01, c + i, 4);
+        memcpy(&c23, c + i + 2, 4);
+        memcpy(&x, w0 + i, 4);
+        memcpy(&y, w1 + i, 4);
+        a = __smlad(__sxtb16(x), c01, a);
+        a = __smlad(sxtb16_odd(x), c23, a);
+        b = __smlad(__sxtb16(y), c01, b);
+        b = __smlad(sxtb16_odd(y), c23, b);
+    }
+    for (; i < n; i++) {
+        a += w0[i] * c[i];
+        b += w1[i] * c[i];
+    }
+    *s0 = a;
+    *s1 = b;
+}
+
+/* Σ (a − z_a)(b − z_b) over n values: both operands widened by SXTB16, offset by SSUB16, multiplied by SMLAD. */
+static inline int32_t dot_s8(const int8_t *a, int32_t za, const int8_t *b, int32_t zb, int32_t n) {
+    const int32_t za2 = (int32_t)(((uint32_t)za << 16) | ((uint32_t)za & 0xffffu));
+    const int32_t zb2 = (int32_t)(((uint32_t)zb << 16) | ((uint32_t)zb & 0xffffu));
+    int32_t sum = 0, i = 0;
+    for (; i + 4 <= n; i += 4) {
+        int32_t x, y;
+        memcpy(&x, a + i, 4);
+        memcpy(&y, b + i, 4);
+        sum = __smlad(__ssub16(__sxtb16(x), za2), __ssub16(__sxtb16(y), zb2), sum);
+        sum = __smlad(__ssub16(sxtb16_odd(x), za2), __ssub16(sxtb16_odd(y), zb2), sum);
+    }
+    for (; i < n; i++) sum += (a[i] - za) * (b[i] - zb);
+    return sum;
+}
+#else
+static inline int32_t group_product(const int8_t *w, const int16_t *c, int32_t i) {
+    return w[i] * c[i] + w[i + 2] * c[i + 1] + w[i + 1] * c[i + 2] + w[i + 3] * c[i + 3];
+}
+
+static inline int32_t dot1(const int8_t *w, const int16_t *c, int32_t n, int32_t sum) {
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) sum += group_product(w, c, i);
+    for (; i < n; i++) sum += w[i] * c[i];
+    return sum;
+}
+
+static inline void dot2(const int8_t *w0, const int8_t *w1, const int16_t *c, int32_t n, int32_t *s0, int32_t *s1) {
+    *s0 = dot1(w0, c, n, *s0);
+    *s1 = dot1(w1, c, n, *s1);
+}
+
+static inline int32_t dot_s8(const int8_t *a, int32_t za, const int8_t *b, int32_t zb, int32_t n) {
+    int32_t sum = 0;
+    for (int32_t i = 0; i < n; i++) sum += (a[i] - za) * (b[i] - zb);
+    return sum;
+}
+#endif
+
+static inline void store_convolution(const pulse_convolution_params *p, const int8_t *residual, int8_t *output,
+                                     int32_t o, int32_t t, int32_t accumulator) {
+    int32_t value = requantise(accumulator, p->multipliers[o]);
+    if (residual)
+        value += requantise((int32_t)residual[o * p->output_length + t] - p->residual_zero_point, p->residual_multiplier);
+    value += p->output_zero_point;
+    output[o * p->output_length + t] =
+        (int8_t)(value < p->activation_min ? p->activation_min : (value > p->activation_max ? p->activation_max : value));
+}
+
+void pulse_convolution_s8(const pulse_convolution_params *p, const int8_t *input, const int8_t *residual, int8_t *output,
+                          int16_t *column) {
     const int32_t per_group_out = p->output_channels / p->groups;
     const int32_t per_group_in = p->input_channels / p->groups;
-    for (int32_t o = 0; o < p->output_channels; o++) {
-        const int32_t first_input = (o / per_group_out) * per_group_in;
-        const int8_t *row = p->weights + o * per_group_in * p->kernel_size;
+    const int32_t row_length = per_group_in * p->kernel_size;
+    for (int32_t g = 0; g < p->groups; g++)
         for (int32_t t = 0; t < p->output_length; t++) {
-            int32_t accumulator = p->bias[o];
             const int32_t start = t * p->stride - p->pad_before;
+            int16_t *value = column;
             for (int32_t i = 0; i < per_group_in; i++) {
-                const int8_t *channel = input + (first_input + i) * p->input_length;
-                const int8_t *taps = row + i * p->kernel_size;
-                for (int32_t k = 0; k < p->kernel_size; k++) {
-                    const int32_t position = start + k * p->dilation;
-                    if (position >= 0 && position < p->input_length)
-                        accumulator += (int32_t)taps[k] * ((int32_t)channel[position] - p->input_zero_point);
-                }
+                const int8_t *channel = input + (g * per_group_in + i) * p->input_length;
+                for (int32_t k = 0, position = start; k < p->kernel_size; k++, position += p->dilation)
+                    *value++ = position >= 0 && position < p->input_length ? (int16_t)(channel[position] - p->input_zero_point) : 0;
             }
-            int32_t value = requantise(accumulator, p->multipliers[o]);
-            if (residual)
-                value += requantise((int32_t)residual[o * p->output_length + t] - p->residual_zero_point, p->residual_multiplier);
-            value += p->output_zero_point;
-            output[o * p->output_length + t] =
-                (int8_t)(value < p->activation_min ? p->activation_min : (value > p->activation_max ? p->activation_max : value));
+            int32_t o = g * per_group_out;
+            const int32_t end = o + per_group_out;
+            for (; o + 2 <= end; o += 2) {
+                int32_t a = p->bias[o], b = p->bias[o + 1];
+                dot2(p->weights + o * row_length, p->weights + (o + 1) * row_length, column, row_length, &a, &b);
+                store_convolution(p, residual, output, o, t, a);
+                store_convolution(p, residual, output, o + 1, t, b);
+            }
+            if (o < end) store_convolution(p, residual, output, o, t, dot1(p->weights + o * row_length, column, row_length, p->bias[o]));
         }
-    }
 }
 
 static int8_t arithmetic(const pulse_binary_params *p, int32_t a, int32_t b) {
@@ -135,6 +234,12 @@ void pulse_contraction_s8(const pulse_contraction_params *p, const int8_t *left,
                     const int8_t *a = left + i0 * p->left_strides[0] + i1 * p->left_strides[1] + i2 * p->left_strides[2] + i3 * p->left_strides[3];
                     const int8_t *b = right + i0 * p->right_strides[0] + i1 * p->right_strides[1] + i2 * p->right_strides[2] + i3 * p->right_strides[3];
                     int32_t sum = 0;
+                    if (p->summed_shape[0] == 1 && p->summed_shape[1] == 1 && p->summed_shape[2] == 1
+                        && p->left_summed_strides[3] == 1 && p->right_summed_strides[3] == 1) {
+                        output[position++] = saturate(requantise(dot_s8(a, p->left_zero_point, b, p->right_zero_point, p->summed_shape[3]),
+                                                                 p->multiplier) + p->output_zero_point);
+                        continue;
+                    }
                     for (int32_t j0 = 0; j0 < p->summed_shape[0]; j0++)
                         for (int32_t j1 = 0; j1 < p->summed_shape[1]; j1++)
                             for (int32_t j2 = 0; j2 < p->summed_shape[2]; j2++)

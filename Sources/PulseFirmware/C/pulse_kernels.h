@@ -13,7 +13,8 @@ typedef struct {
     int32_t input_channels, input_length, output_channels, output_length, groups;
     int32_t kernel_size, stride, dilation, pad_before;
     int32_t input_zero_point, output_zero_point, activation_min, activation_max;
-    const int8_t *weights;                 /* [output_channels][input_channels / groups][kernel_size] */
+    const int8_t *weights;                 /* [output_channels][input_channels / groups][kernel_size], each row's groups
+                                              of four stored as w0, w2, w1, w3 (see pulse_kernels.c) */
     const int32_t *bias;                   /* [output_channels] */
     const pulse_multiplier *multipliers;   /* [output_channels] */
     int32_t residual_zero_point;
@@ -60,8 +61,10 @@ typedef struct {
     int8_t fill;
 } pulse_move_params;
 
-/* Convolution with bias, optional residual (NULL for none) and activation clamp. */
-void pulse_convolution_s8(const pulse_convolution_params *p, const int8_t *input, const int8_t *residual, int8_t *output);
+/* Convolution with bias, optional residual (NULL for none) and activation clamp; column holds one im2col column
+ * of (input_channels / groups) * kernel_size int16 values. */
+void pulse_convolution_s8(const pulse_convolution_params *p, const int8_t *input, const int8_t *residual, int8_t *output,
+                          int16_t *column);
 /* Element-wise add, subtract, multiply or divide with broadcasting (strides 0 on broadcast axes). */
 void pulse_binary_s8(const pulse_binary_params *p, const int8_t *left, const int8_t *right, int8_t *output);
 /* A function of each value through a table indexed by q + 128. */

@@ -2,8 +2,9 @@ import Foundation
 
 /// Writes a quantised model as portable C99: the kernel library (one function per kernel kind), the weights and
 /// constants as `const` arrays (which go to flash), one static arena laid out by the memory plan (no malloc), and
-/// `pulse_model_run(input, output)`, which calls `pulse_mark()` before each kernel and after the last, so that an
-/// emulator can count each kernel's instructions (the default `pulse_mark` is an empty weak function).
+/// `pulse_model_run(input, output)`, which calls `pulse_mark()` on entry, before each kernel, after the last and before
+/// it returns, so that an emulator can count the input copy, each kernel and the output copy apart (the default
+/// `pulse_mark` is an empty weak function).
 public struct CCodeGenerator: Sendable {
     /// The model it writes.
     public let model: QuantisedModel
@@ -76,7 +77,8 @@ public struct CCodeGenerator: Sendable {
 
         /* Runs the model on one window; returns 0. */
         int pulse_model_run(const int8_t *input, int8_t *output);
-        /* Called before each kernel and after the last (an empty weak function unless the program defines one). */
+        /* Called on entry, before each kernel, after the last and on return (an empty weak function unless the
+         * program defines one). */
         void pulse_mark(void);
 
         #endif
@@ -87,7 +89,9 @@ public struct CCodeGenerator: Sendable {
     var source: String {
         var text = "/* \(title): int8 model written by pulse. */\n#include <string.h>\n#include \"pulse_model.h\"\n#include \"pulse_kernels.h\"\n\n"
         text += "__attribute__((weak)) void pulse_mark(void) {}\n\n"
-        text += "static int8_t arena[\(model.arenaBytes)] __attribute__((aligned(4)));\n\n"
+        text += "static int8_t arena[\(model.arenaBytes)] __attribute__((aligned(4)));\n"
+        if columnValues > 0 { text += "static int16_t column[\(columnValues)] __attribute__((aligned(4)));\n" }
+        text += "\n"
         for (index, values) in model.constants.enumerated() {
             text += "static const int8_t constant_\(index)[\(values.count)] = {\n\(Self.array(values.map(String.init)))};\n"
         }
@@ -97,13 +101,16 @@ public struct CCodeGenerator: Sendable {
             text += "\n/* kernel \(kernel.kernel): \(kernel.layer) */\n" + declarations
             calls.append(call)
         }
-        text += "\nint pulse_model_run(const int8_t *input, int8_t *output) {\n"
+        text += "\nint pulse_model_run(const int8_t *input, int8_t *output) {\n    pulse_mark();\n"
         text += "    memcpy(arena + \(model.input.offset), input, \(model.input.count));\n"
         for call in calls { text += "    pulse_mark();\n    \(call)\n" }
         text += "    pulse_mark();\n"
-        text += "    memcpy(output, arena + \(model.output.offset), \(model.output.count));\n    return 0;\n}\n"
+        text += "    memcpy(output, arena + \(model.output.offset), \(model.output.count));\n    pulse_mark();\n    return 0;\n}\n"
         return text
     }
+
+    /// Values of the im2col column the convolutions share.
+    var columnValues: Int { model.columnValues }
 
     private func pointer(_ operand: IntegerOperand) -> String {
         switch operand {
@@ -117,6 +124,17 @@ public struct CCodeGenerator: Sendable {
             .joined()
     }
 
+    /// The weights as the C kernel reads them: in each filter row, every whole group of four values stored as
+    /// w0, w2, w1, w3 (the even bytes of the packed word then pair with the first two column values in one SMLAD).
+    static func pairedForSMLAD(_ c: IntegerConvolution) -> [Int8] {
+        var weights = c.weights
+        let rowLength = c.channelsPerGroup * c.kernelSize
+        for row in stride(from: 0, to: weights.count, by: rowLength) {
+            for group in stride(from: row, to: row + rowLength - 3, by: 4) { weights.swapAt(group + 1, group + 2) }
+        }
+        return weights
+    }
+
     private static func four(_ values: [Int]) -> String { "{" + values.map(String.init).joined(separator: ", ") + "}" }
 
     private static func multiplier(_ m: FixedPointMultiplier) -> String { "{\(m.multiplier), \(m.shift)}" }
@@ -126,7 +144,7 @@ public struct CCodeGenerator: Sendable {
         let output = "arena + \(kernel.outputOffset)"
         switch kernel.operation {
         case .convolution(let input, let c):
-            var text = "static const int8_t weights_\(n)[\(c.weights.count)] = {\n\(Self.array(c.weights.map(String.init)))};\n"
+            var text = "static const int8_t weights_\(n)[\(c.weights.count)] = {\n\(Self.array(Self.pairedForSMLAD(c).map(String.init)))};\n"
             text += "static const int32_t bias_\(n)[\(c.bias.count)] = {\n\(Self.array(c.bias.map(String.init)))};\n"
             text += "static const pulse_multiplier multipliers_\(n)[\(c.multipliers.count)] = {\n\(Self.array(c.multipliers.map(Self.multiplier)))};\n"
             text += """
@@ -142,7 +160,7 @@ public struct CCodeGenerator: Sendable {
 
                 """
             let residual = c.residual.map { pointer($0.operand) } ?? "0"
-            return (text, "pulse_convolution_s8(&params_\(n), \(pointer(input)), \(residual), \(output));")
+            return (text, "pulse_convolution_s8(&params_\(n), \(pointer(input)), \(residual), \(output), column);")
         case .binary(let b):
             let (code, left, right, out): (String, FixedPointMultiplier, FixedPointMultiplier, FixedPointMultiplier)
             switch b.arithmetic {

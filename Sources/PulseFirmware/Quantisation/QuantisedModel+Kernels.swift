@@ -15,7 +15,8 @@ extension QuantisedModel.Builder {
                 throw unsupported(index, "a 2-D convolution (\(fused.inputExtent) positions)")
             }
         }
-        guard let inputID = kernel.inputs.first(where: { $0 != fused.residual }) else {
+        // The residual may be the convolution's own input (y + conv(y)).
+        guard let inputID = kernel.inputs.first(where: { $0 != fused.residual }) ?? kernel.inputs.first else {
             throw unsupported(index, "a convolution of a constant")
         }
         let output = kernel.output

@@ -51,6 +51,14 @@ public struct QuantisedModel: Sendable {
     /// Kernels of the plan that run as integer kernels, and those that do not (folded or shared reshapes).
     public var runningKernelIndices: [Int] { kernels.map(\.kernel) }
 
+    /// Values (int16) of the im2col column the convolutions share: the longest filter row.
+    public var columnValues: Int {
+        kernels.reduce(0) { longest, kernel in
+            guard case .convolution(_, let convolution) = kernel.operation else { return longest }
+            return max(longest, convolution.channelsPerGroup * convolution.kernelSize)
+        }
+    }
+
     /// Parameter bytes: weights, biases, multipliers and constants, as the C code stores them.
     public var parameterBytes: Int {
         constants.reduce(0) { $0 + $1.count } + kernels.reduce(0) { total, kernel in

@@ -64,7 +64,7 @@ extension FittedTerms {
 
     /// The least-squares solution of `a · x = b` by the normal equations on columns scaled to unit root mean square
     /// (Gaussian elimination with partial pivoting); `nil` when they are singular.
-    static func leastSquares(_ unscaled: [[Double]], _ b: [Double]) -> [Double]? {
+    public static func leastSquares(_ unscaled: [[Double]], _ b: [Double]) -> [Double]? {
         guard let columns = unscaled.first?.count, columns > 0 else { return nil }
         let scales = (0..<columns).map { column in
             max((unscaled.reduce(0) { $0 + $1[column] * $1[column] } / Double(unscaled.count)).squareRoot(), 1e-300)

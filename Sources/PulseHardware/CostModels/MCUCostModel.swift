@@ -3,6 +3,12 @@ import PulseGraph
 /// The coefficients of `MCUCostModel`, in core cycles: few and named, so that the firmware simulator can fit them
 /// to instruction counts of pulse's own generated code.
 public struct MCUCoefficients: Sendable, Equatable, Codable {
+    /// The coefficients in the order of `MCUCostModel.Counts.values`.
+    public var perCount: [Double] {
+        [cyclesPerAlignedMAC, cyclesPerUnalignedMAC, cyclesPerDepthwiseMAC, cyclesPerDenseMAC, cyclesPerIm2colValue, cyclesPerOutput,
+         cyclesPerElement, cyclesPerKernel, flashCyclesPerWeightByte].map(\.value)
+    }
+
     /// Cycles per multiply-accumulate in the dual-MAC (SMLAD) loop of a convolution's matrix product: four
     /// values of a filter row per iteration.
     public var cyclesPerAlignedMAC: SourcedValue
@@ -61,45 +67,78 @@ public struct MCUCostModel: CostModel {
         self.coefficients = coefficients
     }
 
-    public func cost(of kernel: Kernel, features: KernelFeatures, batch: Int, threads: Int) -> KernelCost {
-        guard features.dependsOnInput else { return .zero }
-        if case .dataMove(.reshape) = kernel.operation { return .zero }
-        let c = coefficients
+    /// What a kernel does, counted in the units of the coefficients.
+    public struct Counts: Sendable, Equatable {
+        public var alignedMACs = 0.0
+        public var unalignedMACs = 0.0
+        public var depthwiseMACs = 0.0
+        public var denseMACs = 0.0
+        public var im2colValues = 0.0
+        public var outputs = 0.0
+        public var elements = 0.0
+        public var kernels = 0.0
+        public var weightBytes = 0.0
+
+        /// The counts in coefficient order: aligned, unaligned, depthwise and dense MACs, im2col values, outputs,
+        /// elements, kernels, weight bytes.
+        public var values: [Double] {
+            [alignedMACs, unalignedMACs, depthwiseMACs, denseMACs, im2colValues, outputs, elements, kernels, weightBytes]
+        }
+    }
+
+    /// The counts of `kernel`; all zero for a kernel folded before inference or a reshape.
+    public static func counts(of kernel: Kernel, features: KernelFeatures) -> Counts {
+        var counts = Counts()
+        guard features.dependsOnInput else { return counts }
+        if case .dataMove(.reshape) = kernel.operation { return counts }
         let macs = Double(features.multiplyAccumulates)
         let outputs = Double(features.outputValues)
-        var cycles = c.cyclesPerKernel.value
+        counts.kernels = 1
         switch kernel.operation {
         case .convolution(let convolution):
             let macs = Double(convolution.multiplyAccumulates)
             let pixels = Double(convolution.outputExtent.reduce(1, *))
             switch convolution.kind {
             case .depthwise:
-                cycles += macs * (c.cyclesPerDepthwiseMAC.value + c.cyclesPerIm2colValue.value + c.flashCyclesPerWeightByte.value)
+                counts.depthwiseMACs = macs
+                counts.im2colValues = macs
+                counts.weightBytes = macs
             case _ where convolution.spatialRank == 0:
-                cycles += macs * (c.cyclesPerDenseMAC.value + c.flashCyclesPerWeightByte.value)
+                counts.denseMACs = macs
+                counts.weightBytes = macs
             default:
                 let rowLength = convolution.channelsPerGroup * convolution.kernelSize.reduce(1, *)
                 let alignedShare = Double(rowLength / 4 * 4) / Double(rowLength)
-                cycles += macs * alignedShare * c.cyclesPerAlignedMAC.value + macs * (1 - alignedShare) * c.cyclesPerUnalignedMAC.value
+                counts.alignedMACs = macs * alignedShare
+                counts.unalignedMACs = macs * (1 - alignedShare)
                 let fastPointwise = convolution.kind == .pointwise && convolution.inputChannels % 4 == 0
-                if !fastPointwise { cycles += pixels * Double(rowLength * convolution.groups) * c.cyclesPerIm2colValue.value }
-                cycles += macs / 2 * c.flashCyclesPerWeightByte.value
+                if !fastPointwise { counts.im2colValues = pixels * Double(rowLength * convolution.groups) }
+                counts.weightBytes = macs / 2
             }
-            cycles += outputs * c.cyclesPerOutput.value
+            counts.outputs = outputs
         case .constantContraction:
-            cycles += macs * (c.cyclesPerDenseMAC.value + c.flashCyclesPerWeightByte.value) + outputs * c.cyclesPerOutput.value
+            counts.denseMACs = macs
+            counts.weightBytes = macs
+            counts.outputs = outputs
         case .contraction:
-            cycles += macs * c.cyclesPerUnalignedMAC.value + outputs * c.cyclesPerOutput.value
-        case .elementwise:
-            cycles += Double(features.inputValues) * c.cyclesPerElement.value + outputs * c.cyclesPerOutput.value
+            counts.unalignedMACs = macs
+            counts.outputs = outputs
+        case .elementwise, .reduction:
+            counts.elements = Double(features.inputValues)
+            counts.outputs = outputs
         case .pooling(let pooling):
-            cycles += outputs * (Double(pooling.size) * c.cyclesPerElement.value + c.cyclesPerOutput.value)
-        case .reduction:
-            cycles += Double(features.inputValues) * c.cyclesPerElement.value + outputs * c.cyclesPerOutput.value
+            counts.elements = outputs * Double(pooling.size)
+            counts.outputs = outputs
         case .dataMove:
-            cycles += outputs * c.cyclesPerElement.value
+            counts.elements = outputs
         }
-        return KernelCost(cycles: cycles * c.stallFactor.value, clockHz: target.clockHz.value)
+        return counts
+    }
+
+    public func cost(of kernel: Kernel, features: KernelFeatures, batch: Int, threads: Int) -> KernelCost {
+        let counts = Self.counts(of: kernel, features: features)
+        let cycles = zip(counts.values, coefficients.perCount).reduce(0) { $0 + $1.0 * $1.1 }
+        return KernelCost(cycles: cycles * coefficients.stallFactor.value, clockHz: target.clockHz.value)
     }
 
     /// CMSIS-NN's buffers: two 16-bit im2col columns of a convolution (none for the fast pointwise path), one of a

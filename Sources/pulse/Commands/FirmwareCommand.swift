@@ -10,7 +10,7 @@ struct FirmwareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "firmware",
         abstract: "Check a model as int8 firmware: C builds for the host, a Cortex-M4 (QEMU) and AArch64 (QEMU).",
-        subcommands: [Check.self])
+        subcommands: [Check.self, Fit.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(

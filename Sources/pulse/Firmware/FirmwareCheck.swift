@@ -28,7 +28,7 @@ struct FirmwareCheck {
 
     var builds: [BuildResult] = []
     var kernels: [KernelCount] = []
-    /// Instructions and cycles per window outside the kernels (copying the input in and the output out).
+    /// Instructions and cycles per window of `pulse_model_run` outside the kernels (copying the input in and the output out).
     var glueInstructions = 0.0
     var glueCycles = 0.0
     var flashBytes = 0
@@ -54,14 +54,16 @@ struct FirmwareCheck {
         return BuildResult(target: target, identicalWindows: identical, windows: reference.count, firstDifference: first, runSeconds: run.seconds)
     }
 
-    /// Per-kernel counts of a Cortex-M4 run over `windows` windows, against `costModel`'s cycles.
+    /// Per-kernel counts of a Cortex-M4 run over `windows` windows, against `costModel`'s cycles. Each run of the
+    /// model makes `kernels + 3` regions: the input copy, each kernel, the output copy, then the harness up to the
+    /// next run.
     static func kernelCounts(_ counts: InstructionCounts, model: QuantisedModel, windows: Int, costModel: any CostModel)
         -> (kernels: [KernelCount], glueInstructions: Double, glueCycles: Double) {
-        let slots = model.kernels.count + 1
+        let slots = model.kernels.count + 3
         let perWindow = Double(windows)
         var result: [KernelCount] = []
-        for (slot, integer) in model.kernels.enumerated() {
-            let mnemonics = counts.mnemonics { $0 >= 0 && $0 % slots == slot }
+        for (position, integer) in model.kernels.enumerated() {
+            let mnemonics = counts.mnemonics { $0 >= 0 && $0 % slots == position + 1 }
             let instructions = Double(mnemonics.values.reduce(0, +)) / perWindow
             let kernel = model.plan.kernels[integer.kernel]
             let predicted = costModel.cost(of: kernel, in: model.plan, batch: 1, threads: 1).cycles
@@ -69,20 +71,19 @@ struct FirmwareCheck {
                                       function: integer.operation.functionName, instructions: instructions,
                                       countedCycles: CortexM4Timing.cycles(of: mnemonics) / perWindow, predictedCycles: predicted))
         }
-        let glue = counts.mnemonics { $0 >= 0 && $0 % slots == slots - 1 && $0 < slots * windows - 1 }
-        let glueWindows = max(1, windows - 1)
-        return (result, Double(glue.values.reduce(0, +)) / Double(glueWindows), CortexM4Timing.cycles(of: glue) / Double(glueWindows))
+        let glue = counts.mnemonics { $0 >= 0 && ($0 % slots == 0 || $0 % slots == slots - 2) }
+        return (result, Double(glue.values.reduce(0, +)) / perWindow, CortexM4Timing.cycles(of: glue) / perWindow)
     }
 
     /// Flash and SRAM of the model in a Cortex-M4 ELF: the model's symbols (kernels, weights, constants, the run
-    /// function, the arena), as `nm -S` sizes them.
+    /// function; the arena and the im2col column), as `nm -S` sizes them.
     static func modelBytes(_ symbols: [String: (kind: Character, bytes: Int)]) -> (flash: Int, sram: Int) {
         let prefixes = ["weights_", "bias_", "multipliers_", "params_", "constant_", "table_", "pieces_", "pulse_model_run"]
         var flash = 0, sram = 0
         for (name, symbol) in symbols {
             let model = prefixes.contains { name.hasPrefix($0) } || (name.hasPrefix("pulse_") && name.hasSuffix("_s8"))
             if model && "tTrR".contains(symbol.kind) { flash += symbol.bytes }
-            if name == "arena" { sram += symbol.bytes }
+            if name == "arena" || name == "column" { sram += symbol.bytes }
         }
         return (flash, sram)
     }

@@ -37,14 +37,14 @@ struct FirmwareCheckReport {
                          + "\(pad(format(kernel.predictedCycles, 0), 13))  \(pad(format(error, 1), 5))%")
         }
         let total = predictedCycles / countedCycles * 100 - 100
-        lines.append("\(pad("glue", 7))  \(pad("input and output copies", 21))  \(pad("", 19))  \(pad("", 20))  \(pad(format(check.glueInstructions, 0), 12))  "
+        lines.append("\(pad("glue", 7))  \(pad("input, output copies", 21))  \(pad("", 19))  \(pad("", 20))  \(pad(format(check.glueInstructions, 0), 12))  "
                      + "\(pad(format(check.glueCycles, 0), 11))")
         lines.append("\(pad("total", 7))  \(pad("", 21))  \(pad("", 19))  \(pad("", 20))  \(pad("", 12))  \(pad(format(countedCycles, 0), 11))  "
                      + "\(pad(format(predictedCycles, 0), 13))  \(pad(format(total, 1), 5))%")
         lines.append("")
         lines.append("flash (model code and data, from the ELF): \(check.modelFlashBytes) B; predicted parameters \(check.predictedFlashBytes) B "
                      + "(\(format((Double(check.predictedFlashBytes) / Double(max(1, check.modelFlashBytes)) - 1) * 100, 1)) %)")
-        lines.append("SRAM (the arena, from the ELF): \(check.sramBytes) B; predicted arena + scratch \(check.predictedSRAMBytes) B "
+        lines.append("SRAM (arena and im2col column, from the ELF): \(check.sramBytes) B; predicted arena + scratch \(check.predictedSRAMBytes) B "
                      + "(\(format((Double(check.predictedSRAMBytes) / Double(max(1, check.sramBytes)) - 1) * 100, 1)) %)")
         lines.append("at \(format(target.clockHz.value / 1e6, 0)) MHz: \(format(latencySeconds * 1000, 2)) ms per window (counted), "
                      + "duty cycle \(format(dutyCycle * 100, 2)) % at one estimate every 2 s"

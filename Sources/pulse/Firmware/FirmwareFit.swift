@@ -1,0 +1,63 @@
+import Foundation
+import PulseFirmware
+import PulseGraph
+import PulseHardware
+
+/// Fits the mcu cost model's coefficients to what pulse's generated int8 code executes on the Cortex-M4: every
+/// kernel of the fitting graphs is counted under QEMU, and the coefficients minimise the squared relative error
+/// of the predicted cycles against the counted ones. The shipped models are the validation set.
+struct FirmwareFit {
+    /// One kernel's counts and counted cycles.
+    struct Sample {
+        var graph: String
+        var kernel: Int
+        var kind: String
+        var counts: MCUCostModel.Counts
+        var countedCycles: Double
+    }
+
+    /// Builds `quantised` for the Cortex-M4 with `inputs`, runs it with the counting plugin, and returns its
+    /// kernels' samples and the whole run's counted cycles per window.
+    static func measure(_ quantised: QuantisedModel, inputs: [[Int8]], name: String, harness: FirmwareHarness,
+                        directory: String) throws -> [Sample] {
+        let generated = directory + "/gen"
+        try CCodeGenerator(model: quantised, title: name).write(
+            to: generated, extra: ["pulse_windows.h": CCodeGenerator.windowsHeader(inputs, inputSize: quantised.input.count)])
+        let elf = try harness.build(.m4, generated: generated, build: directory + "/build")
+        let countsPath = directory + "/m4-counts.txt"
+        _ = try harness.run(.m4, elf: elf, outputSize: quantised.output.count, counts: countsPath)
+        let counts = try InstructionCounts(path: countsPath)
+        let slots = quantised.kernels.count + 3
+        return quantised.kernels.enumerated().map { position, integer in
+            let kernel = quantised.plan.kernels[integer.kernel]
+            let mnemonics = counts.mnemonics { $0 >= 0 && $0 % slots == position + 1 }
+            return Sample(graph: name, kernel: integer.kernel, kind: kernel.kind.rawValue,
+                          counts: MCUCostModel.counts(of: kernel, features: KernelFeatures(kernel, in: quantised.plan)),
+                          countedCycles: CortexM4Timing.cycles(of: mnemonics) / Double(inputs.count))
+        }
+    }
+
+    /// Cycles `coefficients` predict for `sample` (no stall factor: the counts are the instructions themselves).
+    static func predicted(_ sample: Sample, _ coefficients: [Double]) -> Double {
+        zip(sample.counts.values, coefficients).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+
+    /// The coefficients (in `MCUCostModel.Counts.values` order, the weight-byte term held at zero: QEMU sees no
+    /// flash wait states) that minimise the squared relative error over `samples`; `nil` when the system is singular.
+    static func fit(_ samples: [Sample]) -> [Double]? {
+        let used = (0..<8).filter { column in samples.contains { $0.counts.values[column] > 0 } }
+        let rows = samples.filter { $0.countedCycles > 0 }.map { sample in used.map { sample.counts.values[$0] / sample.countedCycles } }
+        guard let solution = FittedTerms.leastSquares(rows, [Double](repeating: 1, count: rows.count)) else { return nil }
+        var coefficients = [Double](repeating: 0, count: 9)
+        for (column, value) in zip(used, solution) { coefficients[column] = value }
+        return coefficients
+    }
+
+    /// Per-kernel Spearman, share within ±15 %, and median absolute error of `coefficients` over `samples`.
+    static func summary(_ samples: [Sample], _ coefficients: [Double]) -> (spearman: Double, within15: Double, medianError: Double) {
+        let predictions = samples.map { predicted($0, coefficients) }
+        let errors = zip(predictions, samples).map { abs($0 / $1.countedCycles - 1) }.sorted()
+        return (SpearmanCorrelation.coefficient(predictions, samples.map(\.countedCycles)), Double(errors.filter { $0 <= 0.15 }.count) / Double(max(1, errors.count)),
+                errors.isEmpty ? 0 : errors[errors.count / 2])
+    }
+}
