@@ -2,6 +2,7 @@ import Foundation
 import PulseFirmware
 import PulseGraph
 import PulseHardware
+import PulseModels
 
 /// Fits the mcu cost model's coefficients to what pulse's generated int8 code executes on the Cortex-M4: every
 /// kernel of the fitting graphs is counted under QEMU, and the coefficients minimise the squared relative error
@@ -34,6 +35,19 @@ struct FirmwareFit {
             return Sample(graph: name, kernel: integer.kernel, kind: kernel.kind.rawValue,
                           counts: MCUCostModel.counts(of: kernel, features: KernelFeatures(kernel, in: quantised.plan)),
                           countedCycles: CortexM4Timing.cycles(of: mnemonics) / Double(inputs.count))
+        }
+    }
+
+    /// Spectral front ends (`SpectrumFrontEnd`, direct DFT) at shapes no shipped model has, so that the fit sees the
+    /// element-wise, reduction and contraction kernels a model's front end runs: 1–6 channels, 128–512 samples,
+    /// 48–180 rate bins.
+    static func frontEndGraphs() throws -> [(name: String, graph: Graph)] {
+        try [(1, 128, 64), (2, 200, 100), (3, 256, 48), (6, 128, 180), (2, 512, 120), (5, 320, 90)].map { channels, samples, bins in
+            let input = ModelInput(sampleRateHz: 32, windowSamples: samples, bandLowHz: 0.5, bandHighHz: 4, bandOrder: 4, channels: channels)
+            var graph = Graph()
+            let window = try graph.append(.input(name: "x"), shape: [channels, samples], layer: "input")
+            graph.outputs = [try SpectrumFrontEnd(input: input, bins: RateBins(firstBpm: 40, binBpm: 1, count: bins))(window, in: &graph)]
+            return ("front end \(channels)×\(samples)→\(bins)", graph)
         }
     }
 

@@ -1,0 +1,59 @@
+import Foundation
+import PulseTestSupport
+import Testing
+
+@Suite struct FirmwareCLITests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let harness = repository.appendingPathComponent("firmware-sim").path
+    static let model = repository.appendingPathComponent("models/gos-mcu.h5").path
+    static var calibration: [String] { SharedData.recordings("spc2015").prefix(2).map(\.path) }
+
+    /// The shipped mcu model, as int8 C, gives the integer reference's outputs bit for bit on the host, on a
+    /// Cortex-M4 under QEMU and on AArch64 under QEMU, and its Cortex-M4 run is counted kernel by kernel.
+    @Test(.enabled(if: SharedData.isAvailable, "needs ../shared/data (the real recordings), which is absent"))
+    func theShippedMCUModelRunsBitForBitOnEveryBuild() throws {
+        let run = try PulseProcess.run(["firmware", "check", "--model", Self.model, "--calibration"] + Self.calibration
+                                       + ["--windows", "2", "--harness", Self.harness, "--json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+        let builds = try #require(report["builds"] as? [[String: Any]])
+        #expect(builds.map { $0["target"] as? String } == ["host", "m4", "aarch64"])
+        for build in builds {
+            #expect(build["identical_windows"] as? Int == 2, "\(build)")
+        }
+        let m4 = try #require(builds.first { $0["target"] as? String == "m4" })
+        #expect((m4["run_seconds"] as? Double ?? 99) < 1, "one QEMU run of the model takes well under a second")
+        let kernels = try #require(report["kernels"] as? [[String: Any]])
+        #expect(kernels.count == 15)
+        #expect(kernels.allSatisfy { ($0["counted_cycles"] as? Double ?? 0) > 0 && ($0["predicted_cycles"] as? Double ?? 0) > 0 })
+        // The model's arena and im2col column, and its weights, in the ELF.
+        #expect(report["sram_bytes"] as? Int == 9040 + 2 * 160)
+        #expect((report["model_flash_bytes"] as? Int ?? 0) > 69_154)
+    }
+
+    @Test func aMissingHarnessIsNamed() throws {
+        let run = try PulseProcess.run(["firmware", "check", "--model", Self.model, "--calibration", "x.h5", "--harness", "/nonexistent/firmware-sim"])
+        #expect(run.status != 0)
+        #expect(run.standardError.contains("/nonexistent/firmware-sim: no executable build.sh"))
+    }
+
+    @Test func int8ScoringNeedsCalibration() throws {
+        let run = try PulseProcess.run(["evaluate", "x.h5", "--model", Self.model, "--int8"])
+        #expect(run.status != 0)
+        #expect(run.standardError.contains("--int8 needs --model and --calibration"))
+    }
+
+    @Test(.enabled(if: SharedData.isAvailable, "needs ../shared/data (the real recordings), which is absent"))
+    func exportCWritesTheModelAndKeepsAnExistingDirectory() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pulse-export-c-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let arguments = ["export", "c", "--model", Self.model, "--out", directory.path, "--calibration"] + Self.calibration
+        let run = try PulseProcess.run(arguments)
+        #expect(run.status == 0, "\(run.standardError)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(files == ["pulse_kernels.c", "pulse_kernels.h", "pulse_model.c", "pulse_model.h"])
+        let again = try PulseProcess.run(arguments)
+        #expect(again.status != 0)
+        #expect(again.standardError.contains("exists; add --force"))
+    }
+}
