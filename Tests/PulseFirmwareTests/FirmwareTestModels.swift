@@ -80,8 +80,7 @@ struct FloatModel {
 
 /// The graphs the firmware tests quantise, each over a `[4, 64]` window.
 enum FirmwareTestGraph: String, CaseIterable {
-    /// A dilated convolution with ReLU, a residual block (its second convolution with the residual add and ReLU
-    /// fused) and a pointwise head.
+    /// Dilated convolutions with residual adds and activations fused, a depthwise convolution and a pointwise head.
     case convolutions
     /// The spectrum front end's arithmetic: a broadcast constant taper, squares, the per-channel peak as divisor.
     case elementwise
@@ -140,11 +139,16 @@ enum FirmwareTestGraph: String, CaseIterable {
         }
     }
 
-    /// `[4, 64] → [7, 64]`: a convolution (3 taps, dilation 2, same padding) with ReLU, then a residual block.
+    /// `[4, 64] → [7, 64]`: a convolution (3 taps, dilation 2, same padding) with ReLU, a residual block, a
+    /// convolution whose residual is its own input with a clip, and a causal depthwise convolution.
     private static func convolutions(_ x: Int, in graph: inout Graph) throws -> Int {
         let first = try Conv1d("conv", inputChannels: channels, outputChannels: features, kernelSize: 3, dilation: 2)(x, in: &graph)
         let activated = try graph.append(.relu, [first], layer: "conv")
-        return try ResidualBlock("block", channels: features, kernelSize: 3, dilation: 2)(activated, in: &graph)
+        let block = try ResidualBlock("block", channels: features, kernelSize: 3, dilation: 2)(activated, in: &graph)
+        let refined = try Conv1d("refine", inputChannels: features, outputChannels: features, kernelSize: 3)(block, in: &graph)
+        let sum = try graph.append(.add, [refined, block], layer: "refine")
+        let clipped = try graph.append(.clip(lower: -1, upper: 1.5), [sum], layer: "refine")
+        return try DepthwiseConv1d("depthwise", channels: features, kernelSize: 5, padding: .causal)(clipped, in: &graph)
     }
 
     /// `[7, L] → [4, L]`: a 1 × 1 convolution written as a matrix product with a bias.
@@ -215,8 +219,13 @@ extension QuantisedModel {
         var features = Set<String>()
         for kernel in kernels {
             switch kernel.operation {
-            case .convolution(_, let c):
+            case .convolution(let input, let c):
                 features.insert(c.residual == nil ? "convolution" : "convolution with residual")
+                if c.residual?.operand == input { features.insert("convolution with its input as residual") }
+                if case .convolution(let fused) = plan.kernels[kernel.kernel].operation, case .clip = fused.activation {
+                    features.insert("clip")
+                }
+                if c.groups > 1 && c.groups == c.inputChannels { features.insert("depthwise") }
             case .binary(let b):
                 switch b.arithmetic {
                 case .add: features.insert("add")
