@@ -14,11 +14,15 @@ public enum IntegerOperand: Sendable, Equatable {
 ///
 /// where positions outside the input read real zero (they are skipped).
 public struct IntegerConvolution: Sendable, Equatable {
+    /// Channels and positions of the input.
     public var inputChannels: Int
     public var inputLength: Int
+    /// Channels and positions of the output.
     public var outputChannels: Int
     public var outputLength: Int
+    /// Groups of channels convolved separately.
     public var groups: Int
+    /// Taps, positions between outputs, positions between taps, and zeros before the input.
     public var kernelSize: Int
     public var stride: Int
     public var dilation: Int
@@ -33,12 +37,14 @@ public struct IntegerConvolution: Sendable, Equatable {
     public var multipliers: [FixedPointMultiplier]
     /// The residual added before the activation, if any: its operand, zero point and scale / output scale.
     public var residual: Residual?
+    /// The output's zero point, and the clamp of the activation (−128…127 without one).
     public var outputZeroPoint: Int32
     public var activationMin: Int32
     public var activationMax: Int32
 
     /// A residual operand of a convolution.
     public struct Residual: Sendable, Equatable {
+        /// Where the residual is read, its zero point, and its scale / the output's scale.
         public var operand: IntegerOperand
         public var zeroPoint: Int32
         public var multiplier: FixedPointMultiplier
@@ -56,6 +62,7 @@ public struct IntegerBinary: Sendable, Equatable {
         /// `a ± b` as TensorFlow Lite adds: both operands shifted left by 20 bits and rescaled to twice the larger
         /// input scale, summed, then rescaled to the output.
         case add(left: FixedPointMultiplier, right: FixedPointMultiplier, output: FixedPointMultiplier)
+        /// `a − b`, rescaled as an addition is.
         case subtract(left: FixedPointMultiplier, right: FixedPointMultiplier, output: FixedPointMultiplier)
         /// `(a − z_a)(b − z_b)` rescaled to the output.
         case multiply(FixedPointMultiplier)
@@ -64,12 +71,16 @@ public struct IntegerBinary: Sendable, Equatable {
         case divide(FixedPointMultiplier)
     }
 
+    /// The arithmetic and its requantisation.
     public var arithmetic: Arithmetic
+    /// The operands.
     public var left: IntegerOperand
     public var right: IntegerOperand
+    /// The output's four axes, and each operand's strides along them.
     public var shape: [Int]
     public var leftStrides: [Int]
     public var rightStrides: [Int]
+    /// The zero points of the operands and the output.
     public var leftZeroPoint: Int32
     public var rightZeroPoint: Int32
     public var outputZeroPoint: Int32
@@ -83,11 +94,15 @@ public struct IntegerBinary: Sendable, Equatable {
 /// A sum, mean or maximum over axes: the output's four axes and the reduced four axes, each with the input's
 /// strides. A maximum keeps the input's quantisation; a sum or mean is rescaled by `multiplier`.
 public struct IntegerReduction: Sendable, Equatable {
+    /// A maximum (else a sum or mean).
     public var maximum: Bool
+    /// The output's four axes and the input's strides along them.
     public var shape: [Int]
     public var strides: [Int]
+    /// The reduced four axes and the input's strides along them.
     public var reducedShape: [Int]
     public var reducedStrides: [Int]
+    /// The zero points of the input and the output.
     public var inputZeroPoint: Int32
     public var outputZeroPoint: Int32
     /// Input scale / output scale, divided by the count for a mean.
@@ -97,15 +112,19 @@ public struct IntegerReduction: Sendable, Equatable {
 /// Windows reduced by sum, mean or maximum along one axis of an input seen as `[outer, length, inner]`; padded
 /// positions are real zero and take part.
 public struct IntegerPooling: Sendable, Equatable {
+    /// A maximum (else a sum or mean).
     public var maximum: Bool
+    /// The input as `[outer, length, inner]`.
     public var outer: Int
     public var length: Int
     public var inner: Int
+    /// Positions per window, between windows, between entries; zeros before the axis; windows.
     public var size: Int
     public var stride: Int
     public var dilation: Int
     public var padBefore: Int
     public var count: Int
+    /// The zero points of the input and the output.
     public var inputZeroPoint: Int32
     public var outputZeroPoint: Int32
     /// Input scale / output scale, divided by the window size for a mean.
@@ -115,14 +134,18 @@ public struct IntegerPooling: Sendable, Equatable {
 /// `Σ (a − z_a)(b − z_b)` over up to four contracted axes for each of up to four output axes, rescaled: a
 /// contraction of an activation with a constant (such as a DFT) or with another activation.
 public struct IntegerContraction: Sendable, Equatable {
+    /// The operands.
     public var left: IntegerOperand
     public var right: IntegerOperand
+    /// The output's four axes and each operand's strides along them.
     public var shape: [Int]
     public var leftStrides: [Int]
     public var rightStrides: [Int]
+    /// The summed four axes and each operand's strides along them.
     public var summedShape: [Int]
     public var leftSummedStrides: [Int]
     public var rightSummedStrides: [Int]
+    /// The zero points of the operands and the output.
     public var leftZeroPoint: Int32
     public var rightZeroPoint: Int32
     public var outputZeroPoint: Int32
@@ -136,6 +159,7 @@ public struct IntegerContraction: Sendable, Equatable {
 public struct IntegerMove: Sendable, Equatable {
     /// One source of a move.
     public struct Piece: Sendable, Equatable {
+        /// The source, its extent along the axis, and the positions copied (from where to where, how many).
         public var source: IntegerOperand
         public var sourceLength: Int
         public var sourceStart: Int
@@ -147,28 +171,37 @@ public struct IntegerMove: Sendable, Equatable {
 
     /// `y = z_y + multiplier(x − z_x)`.
     public struct Requantisation: Sendable, Equatable {
+        /// `z_x`, the scale ratio and `z_y`.
         public var inputZeroPoint: Int32
         public var multiplier: FixedPointMultiplier
         public var outputZeroPoint: Int32
     }
 
+    /// The output as `[outer, length, inner]`.
     public var outer: Int
     public var length: Int
     public var inner: Int
     /// What positions outside every piece hold, if any.
     public var fill: Int8?
+    /// The sources, in order.
     public var pieces: [Piece]
 }
 
 /// What one integer kernel computes.
 public enum IntegerOperation: Sendable, Equatable {
+    /// A convolution of `input`.
     case convolution(input: IntegerOperand, IntegerConvolution)
+    /// Element-wise arithmetic on two operands.
     case binary(IntegerBinary)
     /// A function of one value through a 256-entry table indexed by `q + 128`.
     case lookup(input: IntegerOperand, count: Int, table: [Int8])
+    /// A sum, mean or maximum over axes of `input`.
     case reduction(input: IntegerOperand, IntegerReduction)
+    /// Windows of `input` reduced along one axis.
     case pooling(input: IntegerOperand, IntegerPooling)
+    /// A contraction of two operands.
     case contraction(IntegerContraction)
+    /// A pad, slice, concatenation or copy.
     case move(IntegerMove)
 
     /// The name of the C function (and kernel kind) that runs the operation.
@@ -192,6 +225,7 @@ public struct IntegerKernel: Sendable, Equatable {
     public var kernel: Int
     /// The layer of the kernel.
     public var layer: String
+    /// What it computes.
     public var operation: IntegerOperation
     /// Byte offset of the output in the arena.
     public var outputOffset: Int

@@ -26,8 +26,11 @@ public struct QuantisedModel: Sendable {
 
     /// The model's input or output: its quantisation, arena offset and number of values.
     public struct Port: Sendable, Equatable {
+        /// The graph's input or output instruction.
         public var instruction: InstructionID
+        /// How its int8 values stand for real ones.
         public var quantisation: AffineQuantisation
+        /// Its byte offset in the arena, and its number of values.
         public var offset: Int
         public var count: Int
     }

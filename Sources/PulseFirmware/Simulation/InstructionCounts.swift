@@ -6,7 +6,9 @@ import Foundation
 public struct InstructionCounts: Sendable {
     /// A translation block: its start address and the disassembly of its instructions.
     public struct Block: Sendable, Equatable {
+        /// The block's first address.
         public var address: UInt64
+        /// The disassembly of each instruction, in order.
         public var instructions: [String]
     }
 

@@ -68,15 +68,23 @@ public struct MCUCostModel: CostModel {
     }
 
     /// What a kernel does, counted in the units of the coefficients.
+    /// Each is per sample; a coefficient of `MCUCoefficients` multiplies each.
     public struct Counts: Sendable, Equatable {
+        /// Multiply-accumulates in whole groups of four of a filter row, and in the rest of it.
         public var alignedMACs = 0.0
         public var unalignedMACs = 0.0
+        /// Multiply-accumulates of depthwise convolutions, and of fully connected layers and constant matrices.
         public var depthwiseMACs = 0.0
         public var denseMACs = 0.0
+        /// Values copied into im2col columns.
         public var im2colValues = 0.0
+        /// Values requantised and stored.
         public var outputs = 0.0
+        /// Values read by pooling, element-wise arithmetic, reductions and data moves.
         public var elements = 0.0
+        /// Kernel calls (1, or 0 for a folded kernel or a reshape).
         public var kernels = 0.0
+        /// Weight bytes read from flash.
         public var weightBytes = 0.0
 
         /// The counts in coefficient order: aligned, unaligned, depthwise and dense MACs, im2col values, outputs,
