@@ -17,7 +17,7 @@ import PulseGraph
     }
 
     @Test func theMCUConvolutionFollowsCMSISNNsLoops() throws {
-        let target = try Target.named("mcu")
+        let target = try Target.named("stm32l4r5")
         let c = try Self.mcuCoefficients(target)
         let plan = try Self.convolution(8, 16, kernel: 3)
         let kernel = try #require(plan.kernels.first { $0.kind == .convolution })
@@ -27,11 +27,31 @@ import PulseGraph
         let counted = expected * c.stallFactor.value
         let cost = target.model.cost(of: kernel, in: plan, batch: 1, threads: 1)
         #expect(abs(cost.cycles - counted) < 1e-6)
-        #expect(abs(cost.seconds - counted / 64e6) < 1e-12)
+        #expect(abs(cost.seconds - counted / 120e6) < 1e-12)
+    }
+
+    /// The mcu target describes pulse's own int8 kernels: every convolution copies its input into an im2col column,
+    /// paying per value and per channel row, and a residual is rescaled before it is added.
+    @Test func theMCUTargetCountsPulsesOwnKernels() throws {
+        let target = try Target.named("mcu")
+        let c = try Self.mcuCoefficients(target)
+        #expect(c.pointwiseUsesIm2col == true)
+        var graph = Graph()
+        let x = try graph.append(.input(name: "x"), shape: [8, 32], layer: "input")
+        let y = try Conv1d("conv", inputChannels: 8, outputChannels: 8, kernelSize: 1)(x, in: &graph)
+        graph.outputs = [try graph.append(.add, [x, y], layer: "residual")]
+        let plan = KernelPlan(graph: graph)
+        let kernel = try #require(plan.kernels.first { $0.kind == .pointwise })
+        let macs = 8.0 * 8 * 32
+        let rows = try #require(c.cyclesPerIm2colRow).value
+        let rescale = try #require(c.cyclesPerRescale).value
+        let expected = c.cyclesPerKernel.value + macs * c.cyclesPerAlignedMAC.value + 32 * 8 * (c.cyclesPerIm2colValue.value + rows)
+            + 8 * 32 * (c.cyclesPerOutput.value + rescale) + macs / 2 * c.flashCyclesPerWeightByte.value
+        #expect(abs(target.model.cost(of: kernel, in: plan, batch: 1, threads: 1).cycles - expected * c.stallFactor.value) < 1e-6)
     }
 
     @Test func channelCountsDivisibleByFourAreCheaperPerMAC() throws {
-        let target = try Target.named("mcu")
+        let target = try Target.named("stm32l4r5")
         func cyclesPerMAC(_ channels: Int, kernel: Int) throws -> Double {
             let plan = try Self.convolution(channels, 16, kernel: kernel)
             let convolution = try #require(plan.kernels.first { $0.kind == .convolution || $0.kind == .pointwise })

@@ -7,6 +7,7 @@ public struct MCUCoefficients: Sendable, Equatable, Codable {
     public var perCount: [Double] {
         [cyclesPerAlignedMAC, cyclesPerUnalignedMAC, cyclesPerDepthwiseMAC, cyclesPerDenseMAC, cyclesPerIm2colValue, cyclesPerOutput,
          cyclesPerElement, cyclesPerKernel, flashCyclesPerWeightByte].map(\.value)
+            + [(cyclesPerContractionMAC ?? cyclesPerDenseMAC).value, cyclesPerRescale?.value ?? 0, cyclesPerIm2colRow?.value ?? 0]
     }
 
     /// Cycles per multiply-accumulate in the dual-MAC (SMLAD) loop of a convolution's matrix product: four
@@ -31,6 +32,18 @@ public struct MCUCoefficients: Sendable, Equatable, Codable {
     /// What every count above is multiplied by: the stalls, spills and glue code that counting a kernel's inner
     /// loops misses. Fitted to whole-network measurements; 1 is the bare count.
     public var stallFactor: SourcedValue
+    /// Cycles per multiply-accumulate of a contraction with a constant matrix (a DFT), when its loop differs from a
+    /// fully connected layer's; `cyclesPerDenseMAC` when absent.
+    public var cyclesPerContractionMAC: SourcedValue?
+    /// Cycles per fixed-point rescaling beyond an output's own (an addition rescales both operands and the sum; a
+    /// residual is rescaled before it is added); 0 when absent, as in CMSIS-NN's counts, which fold it into the output.
+    public var cyclesPerRescale: SourcedValue?
+    /// Cycles per channel row of an im2col copy (the loop over one input channel's taps: pulse's kernels pay it per
+    /// channel, so a 1-tap filter pays it per value); 0 when absent.
+    public var cyclesPerIm2colRow: SourcedValue?
+    /// Whether a pointwise convolution copies its input into an im2col column like any other (pulse's generated
+    /// code); absent or `false` for CMSIS-NN's fast 1 × 1 path over channel counts divisible by four.
+    public var pointwiseUsesIm2col: Bool?
 
     enum CodingKeys: String, CodingKey {
         case cyclesPerAlignedMAC = "cycles_per_aligned_mac", cyclesPerUnalignedMAC = "cycles_per_unaligned_mac"
@@ -38,6 +51,8 @@ public struct MCUCoefficients: Sendable, Equatable, Codable {
         case cyclesPerIm2colValue = "cycles_per_im2col_value", cyclesPerOutput = "cycles_per_output"
         case cyclesPerElement = "cycles_per_element", cyclesPerKernel = "cycles_per_kernel"
         case flashCyclesPerWeightByte = "flash_cycles_per_weight_byte", stallFactor = "stall_factor"
+        case cyclesPerContractionMAC = "cycles_per_contraction_mac", cyclesPerRescale = "cycles_per_rescale"
+        case pointwiseUsesIm2col = "pointwise_uses_im2col", cyclesPerIm2colRow = "cycles_per_im2col_row"
     }
 }
 
@@ -86,16 +101,24 @@ public struct MCUCostModel: CostModel {
         public var kernels = 0.0
         /// Weight bytes read from flash.
         public var weightBytes = 0.0
+        /// Multiply-accumulates of contractions with a constant matrix.
+        public var contractionMACs = 0.0
+        /// Fixed-point rescalings beyond each output's own.
+        public var rescales = 0.0
+        /// Channel rows copied into im2col columns (one per input channel and output position).
+        public var im2colRows = 0.0
 
-        /// The counts in coefficient order: aligned, unaligned, depthwise and dense MACs, im2col values, outputs,
-        /// elements, kernels, weight bytes.
+        /// The counts in the order of `MCUCoefficients.perCount`: aligned, unaligned, depthwise and dense MACs,
+        /// im2col values, outputs, elements, kernels, weight bytes, contraction MACs, rescalings, im2col rows.
         public var values: [Double] {
-            [alignedMACs, unalignedMACs, depthwiseMACs, denseMACs, im2colValues, outputs, elements, kernels, weightBytes]
+            [alignedMACs, unalignedMACs, depthwiseMACs, denseMACs, im2colValues, outputs, elements, kernels, weightBytes, contractionMACs, rescales,
+             im2colRows]
         }
     }
 
-    /// The counts of `kernel`; all zero for a kernel folded before inference or a reshape.
-    public static func counts(of kernel: Kernel, features: KernelFeatures) -> Counts {
+    /// The counts of `kernel`; all zero for a kernel folded before inference or a reshape. With
+    /// `pointwiseUsesIm2col`, pointwise convolutions count their im2col copy too.
+    public static func counts(of kernel: Kernel, features: KernelFeatures, pointwiseUsesIm2col: Bool = false) -> Counts {
         var counts = Counts()
         guard features.dependsOnInput else { return counts }
         if case .dataMove(.reshape) = kernel.operation { return counts }
@@ -110,6 +133,7 @@ public struct MCUCostModel: CostModel {
             case .depthwise:
                 counts.depthwiseMACs = macs
                 counts.im2colValues = macs
+                counts.im2colRows = pixels * Double(convolution.inputChannels)
                 counts.weightBytes = macs
             case _ where convolution.spatialRank == 0:
                 counts.denseMACs = macs
@@ -119,19 +143,37 @@ public struct MCUCostModel: CostModel {
                 let alignedShare = Double(rowLength / 4 * 4) / Double(rowLength)
                 counts.alignedMACs = macs * alignedShare
                 counts.unalignedMACs = macs * (1 - alignedShare)
-                let fastPointwise = convolution.kind == .pointwise && convolution.inputChannels % 4 == 0
-                if !fastPointwise { counts.im2colValues = pixels * Double(rowLength * convolution.groups) }
+                let fastPointwise = !pointwiseUsesIm2col && convolution.kind == .pointwise && convolution.inputChannels % 4 == 0
+                if !fastPointwise {
+                    counts.im2colValues = pixels * Double(rowLength * convolution.groups)
+                    counts.im2colRows = pixels * Double(convolution.inputChannels)
+                }
                 counts.weightBytes = macs / 2
             }
             counts.outputs = outputs
+            if convolution.residual != nil { counts.rescales = outputs }
         case .constantContraction:
-            counts.denseMACs = macs
+            counts.contractionMACs = macs
             counts.weightBytes = macs
             counts.outputs = outputs
         case .contraction:
             counts.unalignedMACs = macs
             counts.outputs = outputs
-        case .elementwise, .reduction:
+        case .elementwise(let primitive):
+            counts.outputs = outputs
+            switch primitive {
+            case .add, .sub:
+                counts.elements = 2 * outputs
+                counts.rescales = 2 * outputs
+            case .mul:
+                counts.elements = 2 * outputs
+            case .div:
+                counts.elements = 2 * outputs
+                counts.rescales = outputs
+            default:
+                counts.elements = outputs
+            }
+        case .reduction:
             counts.elements = Double(features.inputValues)
             counts.outputs = outputs
         case .pooling(let pooling):
@@ -144,7 +186,7 @@ public struct MCUCostModel: CostModel {
     }
 
     public func cost(of kernel: Kernel, features: KernelFeatures, batch: Int, threads: Int) -> KernelCost {
-        let counts = Self.counts(of: kernel, features: features)
+        let counts = Self.counts(of: kernel, features: features, pointwiseUsesIm2col: coefficients.pointwiseUsesIm2col ?? false)
         let cycles = zip(counts.values, coefficients.perCount).reduce(0) { $0 + $1.0 * $1.1 }
         return KernelCost(cycles: cycles * coefficients.stallFactor.value, clockHz: target.clockHz.value)
     }

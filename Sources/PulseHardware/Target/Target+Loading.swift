@@ -49,7 +49,8 @@ extension Target {
         return try encoder.encode(self)
     }
 
-    /// Checks every constant: finite, positive (fitted terms may be zero), with a source; whole counts of cores and
+    /// Checks every constant: finite, positive (fitted terms and an mcu model's per-count cycles may be zero), with a
+    /// source; whole counts of cores and
     /// threads, no more threads than cores; a fitted model with terms for every kernel class.
     /// - Throws: `TargetError` naming `origin` and the field.
     public func validate(origin: String) throws {
@@ -70,6 +71,10 @@ extension Target {
         }
     }
 
+    /// The mcu model's terms a fit may set to zero: flash wait states an emulator cannot see, and the terms that
+    /// describe pulse's own kernels.
+    static let zeroableMCUTerms: Set<String> = ["flash_cycles_per_weight_byte", "cycles_per_rescale", "cycles_per_im2col_row"]
+
     private static func checkConstants(in node: Any, path: [String], origin: String) throws {
         guard let object = node as? [String: Any] else { return }
         if object.keys.contains("value"), object.keys.contains("source") {
@@ -77,7 +82,7 @@ extension Target {
             guard let value = (object["value"] as? NSNumber)?.doubleValue, let source = object["source"] as? String else {
                 throw TargetError(target: origin, field: field + ".value", "\(object["value"] ?? "nothing") must be a positive finite number")
             }
-            let mayBeZero = path.contains("classes")
+            let mayBeZero = path.contains("classes") || (path.contains("coefficients") && path.last.map(Self.zeroableMCUTerms.contains) == true)
             guard value.isFinite, value > 0 || (mayBeZero && value == 0) else {
                 throw TargetError(target: origin, field: field + ".value", "\(value) must be \(mayBeZero ? "non-negative" : "positive") and finite")
             }

@@ -61,7 +61,7 @@ extension FirmwareCommand {
                     continue
                 }
                 let input = try quantised.quantise(window: windows[0], name: name)
-                fitting += try FirmwareFit.measure(quantised, inputs: [input], name: name, harness: harness, directory: directory)
+                fitting += try FirmwareFit.measure(quantised, inputs: [input], name: name, harness: harness, directory: directory, target: before)
             }
             var validation: [FirmwareFit.Sample] = []
             for model in models {
@@ -71,10 +71,10 @@ extension FirmwareCommand {
                 let windows = try FirmwareCalibration.windows(calibration, input: file.input)
                 let quantised = try calibrator.quantise(windows)
                 let inputs = try [windows[0], windows[windows.count / 2]].map { try quantised.quantise(window: $0, name: model) }
-                validation += try FirmwareFit.measure(quantised, inputs: inputs, name: model, harness: harness, directory: directory)
+                validation += try FirmwareFit.measure(quantised, inputs: inputs, name: model, harness: harness, directory: directory, target: before)
             }
-            guard let fitted = FirmwareFit.fit(fitting) else { throw CommandError("the fit is singular: too few kinds of kernel counted") }
             let old = before.perCount.map { $0 * before.stallFactor.value }
+            guard let fitted = FirmwareFit.fit(fitting, fallback: old) else { throw CommandError("the fit is singular: too few kinds of kernel counted") }
             let report = FirmwareFitReport(fitting: fitting, validation: validation, before: old, after: fitted, skipped: skipped)
             print(json ? try JSONText.encode(report.json) : report.text)
             if let out {

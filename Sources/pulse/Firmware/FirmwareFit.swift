@@ -13,14 +13,17 @@ struct FirmwareFit {
         var graph: String
         var kernel: Int
         var kind: String
+        /// The counts as pulse's generated code runs the kernel (pointwise convolutions through im2col).
         var counts: MCUCostModel.Counts
+        /// The counts as the target's model structure sees them (before the fit).
+        var targetCounts: MCUCostModel.Counts
         var countedCycles: Double
     }
 
     /// Builds `quantised` for the Cortex-M4 with `inputs`, runs it with the counting plugin, and returns its
     /// kernels' samples and the whole run's counted cycles per window.
     static func measure(_ quantised: QuantisedModel, inputs: [[Int8]], name: String, harness: FirmwareHarness,
-                        directory: String) throws -> [Sample] {
+                        directory: String, target: MCUCoefficients) throws -> [Sample] {
         let generated = directory + "/gen"
         try CCodeGenerator(model: quantised, title: name).write(
             to: generated, extra: ["pulse_windows.h": CCodeGenerator.windowsHeader(inputs, inputSize: quantised.input.count)])
@@ -32,8 +35,10 @@ struct FirmwareFit {
         return quantised.kernels.enumerated().map { position, integer in
             let kernel = quantised.plan.kernels[integer.kernel]
             let mnemonics = counts.mnemonics { $0 >= 0 && $0 % slots == position + 1 }
+            let features = KernelFeatures(kernel, in: quantised.plan)
             return Sample(graph: name, kernel: integer.kernel, kind: kernel.kind.rawValue,
-                          counts: MCUCostModel.counts(of: kernel, features: KernelFeatures(kernel, in: quantised.plan)),
+                          counts: MCUCostModel.counts(of: kernel, features: features, pointwiseUsesIm2col: true),
+                          targetCounts: MCUCostModel.counts(of: kernel, features: features, pointwiseUsesIm2col: target.pointwiseUsesIm2col ?? false),
                           countedCycles: CortexM4Timing.cycles(of: mnemonics) / Double(inputs.count))
         }
     }
@@ -51,25 +56,38 @@ struct FirmwareFit {
         }
     }
 
-    /// Cycles `coefficients` predict for `sample` (no stall factor: the counts are the instructions themselves).
-    static func predicted(_ sample: Sample, _ coefficients: [Double]) -> Double {
-        zip(sample.counts.values, coefficients).reduce(0) { $0 + $1.0 * $1.1 }
+    /// Cycles `coefficients` predict for `sample` (any stall factor already folded in), with the counts of pulse's
+    /// code or, with `asTarget`, of the target's model structure.
+    static func predicted(_ sample: Sample, _ coefficients: [Double], asTarget: Bool = false) -> Double {
+        zip(asTarget ? sample.targetCounts.values : sample.counts.values, coefficients).reduce(0) { $0 + $1.0 * $1.1 }
     }
 
+    /// The terms some sample counts (the weight-byte term excepted): the ones the fit sets.
+    static func fitted(_ samples: [Sample]) -> [Int] {
+        let columns = samples.first?.counts.values.count ?? 0
+        return (0..<columns).filter { column in column != weightBytesColumn && samples.contains { $0.counts.values[column] > 0 } }
+    }
+
+    /// Index of the weight-byte term in `MCUCostModel.Counts.values`.
+    static let weightBytesColumn = 8
+
     /// The coefficients (in `MCUCostModel.Counts.values` order, the weight-byte term held at zero: QEMU sees no
-    /// flash wait states) that minimise the squared relative error over `samples`; `nil` when the system is singular.
-    static func fit(_ samples: [Sample]) -> [Double]? {
-        let used = (0..<8).filter { column in samples.contains { $0.counts.values[column] > 0 } }
+    /// flash wait states) that minimise the squared relative error over `samples`; a term no sample counts keeps its
+    /// `fallback`. `nil` when the system is singular.
+    static func fit(_ samples: [Sample], fallback: [Double]) -> [Double]? {
+        let used = fitted(samples)
         let rows = samples.filter { $0.countedCycles > 0 }.map { sample in used.map { sample.counts.values[$0] / sample.countedCycles } }
         guard let solution = FittedTerms.leastSquares(rows, [Double](repeating: 1, count: rows.count)) else { return nil }
-        var coefficients = [Double](repeating: 0, count: 9)
+        var coefficients = fallback
+        coefficients[weightBytesColumn] = 0
         for (column, value) in zip(used, solution) { coefficients[column] = value }
         return coefficients
     }
 
     /// Per-kernel Spearman, share within ±15 %, and median absolute error of `coefficients` over `samples`.
-    static func summary(_ samples: [Sample], _ coefficients: [Double]) -> (spearman: Double, within15: Double, medianError: Double) {
-        let predictions = samples.map { predicted($0, coefficients) }
+    static func summary(_ samples: [Sample], _ coefficients: [Double], asTarget: Bool = false)
+        -> (spearman: Double, within15: Double, medianError: Double) {
+        let predictions = samples.map { predicted($0, coefficients, asTarget: asTarget) }
         let errors = zip(predictions, samples).map { abs($0 / $1.countedCycles - 1) }.sorted()
         return (SpearmanCorrelation.coefficient(predictions, samples.map(\.countedCycles)), Double(errors.filter { $0 <= 0.15 }.count) / Double(max(1, errors.count)),
                 errors.isEmpty ? 0 : errors[errors.count / 2])

@@ -89,7 +89,9 @@ enum ProfileReport {
 
     static func modelName(_ target: Target) -> String {
         switch target.costModel {
-        case .mcu: return "CMSIS-NN loop model"
+        case .mcu(let coefficients):
+            return coefficients.pointwiseUsesIm2col == true
+                ? "loop model of pulse's int8 C kernels, fitted to Cortex-M4 instruction counts under QEMU" : "CMSIS-NN loop model"
         case .roofline: return "kernel-sum roofline"
         case .fitted(let coefficients): return "fitted to micro-benchmarks on \(coefficients.processor)"
         }
