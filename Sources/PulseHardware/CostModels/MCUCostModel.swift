@@ -108,6 +108,9 @@ public struct MCUCostModel: CostModel {
         /// Channel rows copied into im2col columns (one per input channel and output position).
         public var im2colRows = 0.0
 
+        /// No work at all.
+        public init() {}
+
         /// The counts in the order of `MCUCoefficients.perCount`: aligned, unaligned, depthwise and dense MACs,
         /// im2col values, outputs, elements, kernels, weight bytes, contraction MACs, rescalings, im2col rows.
         public var values: [Double] {

@@ -19,6 +19,8 @@ public struct SearchCrossValidation {
         public var baselineMaeBpm: Double
         public var searchedMaeBpm: Double
         public var windows: Int
+        /// MAE of the searched model scored by `quantisedScorer` (int8), if one was given.
+        public var quantisedMaeBpm: Double?
     }
 
     /// The figures over all folds.
@@ -30,6 +32,9 @@ public struct SearchCrossValidation {
         public var searchedMaeBpm: Double
         public var baselineMaeBpmByDataset: [String: Double]
         public var searchedMaeBpmByDataset: [String: Double]
+        /// The same for the searched model scored by `quantisedScorer`, if one was given.
+        public var quantisedMaeBpm: Double?
+        public var quantisedMaeBpmByDataset: [String: Double]
     }
 
     /// The recordings, cut into windows.
@@ -44,6 +49,9 @@ public struct SearchCrossValidation {
     public var fineTuneSettings: TrainingSettings
     /// Where fold baselines are kept, so that several searched models share them.
     public var foldModelDirectory: String?
+    /// Makes a scorer of a fold's searched model from the fold's valid training windows (an int8 model calibrated
+    /// on them, say); its figures are reported beside the float ones.
+    public var quantisedScorer: ((ModelFile, [[Float]]) throws -> any WindowScorer)?
 
     /// A cross-validation of `rewrites` over `data` in `folds` folds.
     public init(data: SearchData, rewrites: [Rewrite], folds: Int, baselineSettings: TrainingSettings, fineTuneSettings: TrainingSettings,
@@ -65,6 +73,8 @@ public struct SearchCrossValidation {
         var searchedAll: [WindowEstimate] = []
         var baselineByDataset: [String: [WindowEstimate]] = [:]
         var searchedByDataset: [String: [WindowEstimate]] = [:]
+        var quantisedAll: [WindowEstimate] = []
+        var quantisedByDataset: [String: [WindowEstimate]] = [:]
         var reports: [Fold] = []
         for (number, held) in assignment.enumerated() {
             let training = data.trainingSet(data.recordings.indices.filter { !held.contains($0) })
@@ -77,8 +87,16 @@ public struct SearchCrossValidation {
             progress(number, "scoring")
             let baselineEstimator = try NeuralEstimator(model: baseline, name: "fold \(number + 1) baseline")
             let searchedEstimator = try NeuralEstimator(model: tuned, name: "fold \(number + 1) searched")
+            let quantisedEstimator = try quantisedScorer.map { makeScorer in
+                let windows = data.recordings.indices.filter { !held.contains($0) }.flatMap { index in
+                    let recording = data.recordings[index]
+                    return recording.windows.indices.filter { recording.valid[$0] }.map { recording.windows[$0] }
+                }
+                return try NeuralEstimator(model: tuned, name: "fold \(number + 1) searched, int8", scorer: makeScorer(tuned, windows))
+            }
             var baselineFold: [WindowEstimate] = []
             var searchedFold: [WindowEstimate] = []
+            var quantisedFold: [WindowEstimate] = []
             for index in held {
                 let recording = data.recordings[index]
                 let b = try baselineEstimator.estimate(windows: recording.windows, valid: recording.valid, references: recording.referencesBpm,
@@ -89,15 +107,25 @@ public struct SearchCrossValidation {
                 searchedFold += s
                 baselineByDataset[recording.dataset, default: []] += b
                 searchedByDataset[recording.dataset, default: []] += s
+                if let quantisedEstimator {
+                    let q = try quantisedEstimator.estimate(windows: recording.windows, valid: recording.valid,
+                                                            references: recording.referencesBpm, layout: .standard)
+                    quantisedFold += q
+                    quantisedByDataset[recording.dataset, default: []] += q
+                }
             }
             baselineAll += baselineFold
             searchedAll += searchedFold
+            quantisedAll += quantisedFold
             reports.append(Fold(number: number + 1, recordings: held.map { data.recordings[$0].name },
                                 baselineMaeBpm: AccuracySummary(baselineFold).maeBpm, searchedMaeBpm: AccuracySummary(searchedFold).maeBpm,
-                                windows: AccuracySummary(searchedFold).scoredWindows))
+                                windows: AccuracySummary(searchedFold).scoredWindows,
+                                quantisedMaeBpm: quantisedEstimator == nil ? nil : AccuracySummary(quantisedFold).maeBpm))
         }
         return Report(folds: reports, baselineMaeBpm: AccuracySummary(baselineAll).maeBpm, searchedMaeBpm: AccuracySummary(searchedAll).maeBpm,
                       baselineMaeBpmByDataset: baselineByDataset.mapValues { AccuracySummary($0).maeBpm },
-                      searchedMaeBpmByDataset: searchedByDataset.mapValues { AccuracySummary($0).maeBpm })
+                      searchedMaeBpmByDataset: searchedByDataset.mapValues { AccuracySummary($0).maeBpm },
+                      quantisedMaeBpm: quantisedScorer == nil ? nil : AccuracySummary(quantisedAll).maeBpm,
+                      quantisedMaeBpmByDataset: quantisedByDataset.mapValues { AccuracySummary($0).maeBpm })
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PulseFirmware
 import PulseModels
 import PulseSearch
 
@@ -46,6 +47,9 @@ struct SearchCVCommand: ParsableCommand {
     @Flag(name: .customLong("update-card"), help: "Write the figures into the model's metadata and card.")
     var updateCard = false
 
+    @Flag(help: "Also score each fold's searched model as int8 firmware (pulse export c), calibrated on that fold's training windows.")
+    var int8 = false
+
     @Flag(help: "Replace an existing --json file.")
     var force = false
 
@@ -74,8 +78,13 @@ struct SearchCVCommand: ParsableCommand {
         fineTune.seed = seed
         fineTune.epochs = epochs
         fineTune.learningRate = learningRate
-        let validation = SearchCrossValidation(data: searchData, rewrites: rewrites, folds: folds, baselineSettings: baseline,
+        var validation = SearchCrossValidation(data: searchData, rewrites: rewrites, folds: folds, baselineSettings: baseline,
                                                fineTuneSettings: fineTune, foldModelDirectory: foldModels)
+        if int8 {
+            validation.quantisedScorer = { model, windows in
+                IntegerScorer(executor: IntegerExecutor(model: try FirmwareCalibration(model: model).quantise(windows)))
+            }
+        }
         let progress = Progress(total: folds, label: "cross-validation")
         let report = try validation.run { fold, stage in progress.update(fold, detail: stage) }
         progress.finish()
@@ -84,17 +93,27 @@ struct SearchCVCommand: ParsableCommand {
         for dataset in report.searchedMaeBpmByDataset.keys.sorted() {
             lines += "  \(dataset): searched \(format(report.searchedMaeBpmByDataset[dataset] ?? .nan, 2)), baseline \(format(report.baselineMaeBpmByDataset[dataset] ?? .nan, 2))\n"
         }
+        if let quantised = report.quantisedMaeBpm {
+            lines += "  searched as int8: \(format(quantised, 2)) BPM"
+            lines += report.quantisedMaeBpmByDataset.keys.sorted().map { "; \($0) \(format(report.quantisedMaeBpmByDataset[$0] ?? .nan, 2))" }.joined() + "\n"
+        }
         for fold in report.folds {
-            lines += "  fold \(fold.number): searched \(format(fold.searchedMaeBpm, 2)), baseline \(format(fold.baselineMaeBpm, 2)) on \(fold.windows) windows\n"
+            lines += "  fold \(fold.number): searched \(format(fold.searchedMaeBpm, 2)), baseline \(format(fold.baselineMaeBpm, 2))"
+                + (fold.quantisedMaeBpm.map { ", int8 \(format($0, 2))" } ?? "") + " on \(fold.windows) windows\n"
         }
         print(lines, terminator: "")
-        let figures: [String: Any] = [
+        var figures: [String: Any] = [
             "searched_mae_bpm": report.searchedMaeBpm, "baseline_mae_bpm": report.baselineMaeBpm,
             "searched_mae_bpm_by_dataset": report.searchedMaeBpmByDataset, "baseline_mae_bpm_by_dataset": report.baselineMaeBpmByDataset,
             "folds": report.folds.map { ["fold": $0.number, "recordings": $0.recordings, "searched_mae_bpm": $0.searchedMaeBpm,
                                          "baseline_mae_bpm": $0.baselineMaeBpm, "windows": $0.windows] as [String: Any] },
             "seed": seed, "baseline_epochs": baselineEpochs, "fine_tune_epochs": epochs, "rewrites": rewrites.map(\.description),
         ]
+        if let quantised = report.quantisedMaeBpm {
+            figures["int8_mae_bpm"] = quantised
+            figures["int8_mae_bpm_by_dataset"] = report.quantisedMaeBpmByDataset
+            figures["int8_fold_mae_bpm"] = report.folds.map { $0.quantisedMaeBpm ?? .nan }
+        }
         if let json { try OutputFile.write(try JSONText.encode(figures), to: json, force: force) }
         if updateCard {
             file.metadata["cross_validation"] = try JSONText.encode(figures)
