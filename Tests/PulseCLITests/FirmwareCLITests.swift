@@ -28,6 +28,7 @@ import Testing
         #expect(kernels.allSatisfy { ($0["counted_cycles"] as? Double ?? 0) > 0 && ($0["predicted_cycles"] as? Double ?? 0) > 0 })
         // The model's arena and im2col column, and its weights, in the ELF.
         #expect(report["sram_bytes"] as? Int == 9040 + 2 * 160)
+        #expect(report["predicted_sram_bytes"] as? Int == 9040 + 2 * 160, "the mcu model plans pulse's arena and column")
         #expect((report["model_flash_bytes"] as? Int ?? 0) > 69_154)
     }
 

@@ -194,11 +194,14 @@ public struct MCUCostModel: CostModel {
         return KernelCost(cycles: cycles * coefficients.stallFactor.value, clockHz: target.clockHz.value)
     }
 
-    /// CMSIS-NN's buffers: two 16-bit im2col columns of a convolution (none for the fast pointwise path), one of a
-    /// depthwise convolution.
+    /// The im2col buffers: with `pointwiseUsesIm2col` (pulse's kernels), one 16-bit column of a filter row for every
+    /// convolution; otherwise CMSIS-NN's, two 16-bit columns of a convolution (none for the fast pointwise path) and
+    /// one of a depthwise convolution.
     public func scratchBytes(of kernel: Kernel) -> Int {
-        guard kernel.dependsOnInput, case .convolution(let convolution) = kernel.operation, convolution.spatialRank > 0 else { return 0 }
+        guard kernel.dependsOnInput, case .convolution(let convolution) = kernel.operation else { return 0 }
         let rowLength = convolution.channelsPerGroup * convolution.kernelSize.reduce(1, *)
+        if coefficients.pointwiseUsesIm2col == true { return 2 * rowLength }
+        guard convolution.spatialRank > 0 else { return 0 }
         switch convolution.kind {
         case .depthwise: return 2 * convolution.inputChannels * convolution.kernelSize.reduce(1, *)
         case .pointwise where convolution.inputChannels % 4 == 0: return 0
