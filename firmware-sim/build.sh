@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the firmware harness with a generated model: build.sh host|m4|aarch64 GEN OUT compiles harness/main.c
-# with GEN/pulse_model.c and GEN/pulse_kernels.c into OUT/pulse-fw-TARGET (for m4 also OUT/pulse-fw-m4.map).
+# with GEN/pulse_model.c and GEN/pulse_kernels.c (int8) or GEN/pulse_kernels_f32.c (float32), linking libm, into
+# OUT/pulse-fw-TARGET (for m4 also OUT/pulse-fw-m4.map).
 # Exits 2 on bad usage or a missing cross toolchain.
 set -euo pipefail
 if [ $# -ne 3 ]; then
@@ -9,7 +10,11 @@ if [ $# -ne 3 ]; then
 fi
 target=$1 gen=$2 out=$3
 harness=$(cd "$(dirname "$0")" && pwd)/harness
-sources=("$harness/main.c" "$gen/pulse_model.c" "$gen/pulse_kernels.c")
+# The int8 model links pulse_kernels.c, its float32 variant pulse_kernels_f32.c.
+sources=("$harness/main.c" "$gen/pulse_model.c")
+for kernels in "$gen/pulse_kernels.c" "$gen/pulse_kernels_f32.c"; do
+  if [ -f "$kernels" ]; then sources+=("$kernels"); fi
+done
 elf=$out/pulse-fw-$target
 # probe: a file of the target's C library (-print-file-name echoes the bare name when it finds none).
 case $target in
@@ -35,4 +40,4 @@ if ! command -v "$cc" > /dev/null || [ "$("$cc" -print-file-name=$probe)" = $pro
   exit 2
 fi
 mkdir -p "$out"
-"$cc" "${flags[@]}" -I "$gen" "${sources[@]}" -o "$elf"
+"$cc" "${flags[@]}" -I "$gen" "${sources[@]}" -o "$elf" -lm

@@ -9,7 +9,8 @@ import Testing
     static var calibration: [String] { SharedData.recordings("spc2015").prefix(2).map(\.path) }
 
     /// The shipped mcu model, as int8 C, gives the integer reference's outputs bit for bit on the host, on a
-    /// Cortex-M4 under QEMU and on AArch64 under QEMU, and its Cortex-M4 run is counted kernel by kernel.
+    /// Cortex-M4 under QEMU and on AArch64 under QEMU, and its Cortex-M4 run is counted kernel by kernel; its float32
+    /// C agrees with the float model within 1e-5 on all three.
     @Test(.enabled(if: SharedData.isAvailable, "needs ../shared/data (the real recordings), which is absent"))
     func theShippedMCUModelRunsBitForBitOnEveryBuild() throws {
         let run = try PulseProcess.run(["firmware", "check", "--model", Self.model, "--calibration"] + Self.calibration
@@ -20,6 +21,11 @@ import Testing
         #expect(builds.map { $0["target"] as? String } == ["host", "m4", "aarch64"])
         for build in builds {
             #expect(build["identical_windows"] as? Int == 2, "\(build)")
+        }
+        let floatBuilds = try #require(report["float_builds"] as? [[String: Any]])
+        #expect(floatBuilds.map { $0["target"] as? String } == ["host", "m4", "aarch64"])
+        for build in floatBuilds {
+            #expect((build["relative_error"] as? Double ?? 1) <= 1e-5, "the float32 C agrees with the float model: \(build)")
         }
         let m4 = try #require(builds.first { $0["target"] as? String == "m4" })
         #expect((m4["run_seconds"] as? Double ?? 99) < 1, "one QEMU run of the model takes well under a second")

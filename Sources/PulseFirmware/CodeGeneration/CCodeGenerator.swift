@@ -36,12 +36,17 @@ public struct CCodeGenerator: Sendable {
     /// Writes `files()` into `directory`, creating it.
     /// - Throws: `FirmwareError.file` naming the path that could not be written.
     public func write(to directory: String, extra: [String: String] = [:]) throws {
+        try Self.write(try files().merging(extra, uniquingKeysWith: { $1 }), to: directory)
+    }
+
+    /// Writes `files` (contents by name) into `directory`, creating it.
+    static func write(_ files: [String: String], to directory: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw FirmwareError(location: directory, .file("cannot create the directory: \(error.localizedDescription)"))
         }
-        for (name, text) in try files().merging(extra, uniquingKeysWith: { $1 }) {
+        for (name, text) in files {
             let path = (directory as NSString).appendingPathComponent(name)
             do {
                 try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -53,10 +58,15 @@ public struct CCodeGenerator: Sendable {
 
     /// A header `pulse_windows.h` holding int8 input windows, for the firmware harness.
     public static func windowsHeader(_ windows: [[Int8]], inputSize: Int) -> String {
-        var text = "/* Input windows for the pulse firmware harness, quantised by pulse. */\n"
+        windowsHeader(windows.map { $0.map(String.init) }, inputSize: inputSize)
+    }
+
+    /// A header `pulse_windows.h` holding input windows as C literals of `pulse_value`.
+    static func windowsHeader(_ windows: [[String]], inputSize: Int) -> String {
+        var text = "/* Input windows for the pulse firmware harness, written by pulse. */\n"
         text += "#define PULSE_WINDOW_COUNT \(windows.count)\n"
-        text += "static const int8_t pulse_windows[PULSE_WINDOW_COUNT][\(inputSize)] = {\n"
-        for window in windows { text += "{\n" + array(window.map(String.init)) + "},\n" }
+        text += "static const pulse_value pulse_windows[PULSE_WINDOW_COUNT][\(inputSize)] = {\n"
+        for window in windows { text += "{\n" + array(window) + "},\n" }
         return text + "};\n"
     }
 
@@ -69,6 +79,9 @@ public struct CCodeGenerator: Sendable {
         #define PULSE_MODEL_H
 
         #include <stdint.h>
+
+        /* The type of the model's inputs and outputs. */
+        typedef int8_t pulse_value;
 
         #define PULSE_MODEL_INPUT_SIZE \(model.input.count)
         #define PULSE_MODEL_OUTPUT_SIZE \(model.output.count)
@@ -119,7 +132,7 @@ public struct CCodeGenerator: Sendable {
         }
     }
 
-    private static func array(_ values: [String]) -> String {
+    static func array(_ values: [String]) -> String {
         stride(from: 0, to: values.count, by: 24).map { "    " + values[$0..<min($0 + 24, values.count)].joined(separator: ", ") + ",\n" }
             .joined()
     }
@@ -135,7 +148,7 @@ public struct CCodeGenerator: Sendable {
         return weights
     }
 
-    private static func four(_ values: [Int]) -> String { "{" + values.map(String.init).joined(separator: ", ") + "}" }
+    static func four(_ values: [Int]) -> String { "{" + values.map(String.init).joined(separator: ", ") + "}" }
 
     private static func multiplier(_ m: FixedPointMultiplier) -> String { "{\(m.multiplier), \(m.shift)}" }
 

@@ -15,6 +15,8 @@ public struct QuantisedModel: Sendable {
     public let kernels: [IntegerKernel]
     /// Constant int8 tensors the kernels read (per-tensor quantised constants and folded kernels).
     public let constants: [[Int8]]
+    /// The real values `constants` quantise, in the same order (for the float32 C variant).
+    public let realConstants: [[Float]]
     /// The quantisation of every activation.
     public let activations: [InstructionID: AffineQuantisation]
     /// The model's input and where it goes in the arena.
@@ -45,6 +47,7 @@ public struct QuantisedModel: Sendable {
         memory = builder.memory
         kernels = builder.kernels
         constants = builder.constants
+        realConstants = builder.realConstants
         activations = builder.quantisation
         arenaBytes = builder.memory.arenaElementsPerSample
         input = try builder.port(plan.inputs[0])
@@ -96,6 +99,7 @@ extension QuantisedModel {
         var quantisation: [InstructionID: AffineQuantisation] = [:]
         var constantIndex: [InstructionID: Int] = [:]
         var constants: [[Int8]] = []
+        var realConstants: [[Float]] = []
         var constantQuantisation: [InstructionID: AffineQuantisation] = [:]
         var kernels: [IntegerKernel] = []
 
@@ -161,6 +165,7 @@ extension QuantisedModel {
             constantIndex[id] = constants.count
             constantQuantisation[id] = parameters
             constants.append(values.map { parameters.quantise(Double($0)) })
+            realConstants.append(values)
             return (.constant(constants.count - 1), parameters)
         }
 

@@ -18,10 +18,15 @@ public struct FirmwareHarness: Sendable {
 
     /// What one run printed, and how long it took.
     public struct Run: Sendable {
-        /// The int8 outputs of each window.
-        public var outputs: [[Int8]]
+        /// The bits of each window's outputs, as printed (one byte per int8 value, four per float).
+        public var bits: [[UInt32]]
         /// Wall-clock seconds of the run, emulator included.
         public var seconds: Double
+
+        /// The outputs of an int8 model.
+        public var outputs: [[Int8]] { bits.map { $0.map { Int8(truncatingIfNeeded: $0) } } }
+        /// The outputs of a float32 model.
+        public var floatOutputs: [[Float]] { bits.map { $0.map(Float.init(bitPattern:)) } }
     }
 
     /// Builds the C files in `generated` for `target` into `build`; returns the ELF's path.
@@ -34,10 +39,11 @@ public struct FirmwareHarness: Sendable {
         return build + "/pulse-fw-" + target.rawValue
     }
 
-    /// Runs the ELF built for `target`; with `counts`, the counting plugin writes its block counts there.
+    /// Runs the ELF built for `target`, whose model gives `outputSize` values of `valueBytes` bytes (1 for int8, 4 for
+    /// float32); with `counts`, the counting plugin writes its block counts there.
     /// - Throws: `FirmwareError.tool` when the run faults, exits non-zero or times out (the script's message), or
     ///   prints no complete output.
-    public func run(_ target: FirmwareTarget, elf: String, outputSize: Int, counts: String? = nil) throws -> Run {
+    public func run(_ target: FirmwareTarget, elf: String, outputSize: Int, valueBytes: Int = 1, counts: String? = nil) throws -> Run {
         let start = Date()
         let result = try Self.execute(directory + "/run.sh", [target.rawValue, elf] + (counts.map { [$0] } ?? []))
         let seconds = Date().timeIntervalSince(start)
@@ -46,25 +52,26 @@ public struct FirmwareHarness: Sendable {
             let message = result.errors.trimmingCharacters(in: .whitespacesAndNewlines)
             throw FirmwareError(location: place, .tool("exit status \(result.status)" + (message.isEmpty ? "" : ": " + message)))
         }
-        var outputs: [[Int8]] = []
+        var outputs: [[UInt32]] = []
         var done = false
+        let digits = 2 * valueBytes
         for line in result.output.split(separator: "\n") {
             let fields = line.split(separator: " ")
             if fields == ["done"] { done = true }
             guard fields.count == 3, fields[0] == "out", Int(fields[1]) == outputs.count else { continue }
             let hex = Array(fields[2].utf8)
-            guard hex.count == 2 * outputSize else {
-                throw FirmwareError(location: place, .tool("window \(outputs.count) printed \(hex.count / 2) outputs, not \(outputSize)"))
+            guard hex.count == digits * outputSize else {
+                throw FirmwareError(location: place, .tool("window \(outputs.count) printed \(hex.count / digits) outputs, not \(outputSize)"))
             }
-            outputs.append(try stride(from: 0, to: hex.count, by: 2).map { offset in
-                guard let byte = UInt8(String(decoding: hex[offset..<(offset + 2)], as: UTF8.self), radix: 16) else {
+            outputs.append(try stride(from: 0, to: hex.count, by: digits).map { offset in
+                guard let value = UInt32(String(decoding: hex[offset..<(offset + digits)], as: UTF8.self), radix: 16) else {
                     throw FirmwareError(location: place, .tool("window \(outputs.count) printed \(fields[2].prefix(16))…, not hex"))
                 }
-                return Int8(bitPattern: byte)
+                return value
             })
         }
         guard done else { throw FirmwareError(location: place, .tool("the run ended before printing done")) }
-        return Run(outputs: outputs, seconds: seconds)
+        return Run(bits: outputs, seconds: seconds)
     }
 
     /// The sizes of the ELF's symbols, by name (`nm -S`).

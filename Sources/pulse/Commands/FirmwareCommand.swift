@@ -99,10 +99,27 @@ struct FirmwareCommand: ParsableCommand {
                 check.predictedFlashBytes = memory.parameterBytes
                 check.predictedSRAMBytes = memory.arenaBytes + memory.scratchBytes
             }
+            progress("building and running the float32 variant")
+            let floatGenerated = directory + "/gen-f32"
+            try FloatCodeGenerator(model: quantised, parameters: file.parameters, title: URL(fileURLWithPath: model).lastPathComponent).write(
+                to: floatGenerated, extra: ["pulse_windows.h": FloatCodeGenerator.windowsHeader(chosen, inputSize: quantised.input.count)])
+            let logits = try calibrator.executor.infer([calibrator.input.name: Tensor(shape: [chosen.count] + calibrator.input.shape,
+                                                                                      scalars: chosen.flatMap { $0 })])[0].scalars
+            let width = quantised.output.count
+            let expected = (0..<chosen.count).map { Array(logits[($0 * width)..<(($0 + 1) * width)]) }
+            for build in FirmwareTarget.allCases {
+                let elf = try harness.build(build, generated: floatGenerated, build: directory + "/build-f32")
+                let run = try harness.run(build, elf: elf, outputSize: width, valueBytes: 4)
+                check.floatBuilds.append(.init(target: build, relativeError: FirmwareCheck.relativeError(run.floatOutputs, expected),
+                                               runSeconds: run.seconds))
+            }
             let report = FirmwareCheckReport(check: check, target: target, model: model, recording: source, windows: inputs.count)
             print(json ? try JSONText.encode(report.json) : report.text)
             if let failed = check.builds.first(where: { $0.identicalWindows != $0.windows }) {
                 throw CommandError("the \(failed.target.rawValue) build differs from the integer reference: \(failed.firstDifference ?? "")")
+            }
+            if let failed = check.floatBuilds.first(where: { !($0.relativeError <= FirmwareCheck.floatTolerance) }) {
+                throw CommandError("the float32 \(failed.target.rawValue) build differs from the float model by \(failed.relativeError) (relative)")
             }
         }
 

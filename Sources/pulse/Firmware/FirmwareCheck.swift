@@ -26,7 +26,19 @@ struct FirmwareCheck {
         var predictedCycles: Double
     }
 
+    /// One float32 build's agreement with the float executor.
+    struct FloatBuildResult {
+        var target: FirmwareTarget
+        /// The largest difference from the executor's output, relative to the window's largest output magnitude.
+        var relativeError: Double
+        var runSeconds: Double
+    }
+
+    /// The largest relative difference allowed between a float32 build and the float executor.
+    static let floatTolerance = 1e-5
+
     var builds: [BuildResult] = []
+    var floatBuilds: [FloatBuildResult] = []
     var kernels: [KernelCount] = []
     /// Instructions and cycles per window of `pulse_model_run` outside the kernels (copying the input in and the output out).
     var glueInstructions = 0.0
@@ -52,6 +64,17 @@ struct FirmwareCheck {
             }
         }
         return BuildResult(target: target, identicalWindows: identical, windows: reference.count, firstDifference: first, runSeconds: run.seconds)
+    }
+
+    /// The largest difference of `got` from `expected`, per window relative to that window's largest magnitude.
+    static func relativeError(_ got: [[Float]], _ expected: [[Float]]) -> Double {
+        guard got.count == expected.count else { return .infinity }
+        return zip(got, expected).map { got, expected in
+            guard got.count == expected.count else { return Double.infinity }
+            let scale = Double(expected.map { Swift.abs($0) }.max() ?? 0)
+            let difference = zip(got, expected).map { Double(Swift.abs($0 - $1)) }.max() ?? 0
+            return difference.isNaN ? .infinity : difference / max(scale, .leastNormalMagnitude)
+        }.max() ?? 0
     }
 
     /// Per-kernel counts of a Cortex-M4 run over `windows` windows, against `costModel`'s cycles. Each run of the

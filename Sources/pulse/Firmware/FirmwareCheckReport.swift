@@ -27,6 +27,12 @@ struct FirmwareCheckReport {
             lines.append("\(pad(build.target.rawValue, 7))  \(pad("\(build.identicalWindows)/\(build.windows)", 18))  \(pad(format(build.runSeconds, 2), 6))"
                          + (build.firstDifference.map { "  first difference: \($0)" } ?? ""))
         }
+        if !check.floatBuilds.isEmpty {
+            lines += ["", "float32 build   largest difference from the float model (relative)   run s"]
+            for build in check.floatBuilds {
+                lines.append("\(pad(build.target.rawValue, 13))   \(pad(String(format: "%.2e", build.relativeError), 50))   \(pad(format(build.runSeconds, 2), 5))")
+            }
+        }
         guard !check.kernels.isEmpty else { return lines.joined(separator: "\n") }
         lines += ["", "Cortex-M4, per window: counted under QEMU (instructions; cycles from the instruction mix), predicted by the \(target.name) cost model",
                   "", " kernel                  layer                 kind              function  instructions  counted cyc  predicted cyc   error"]
@@ -58,6 +64,9 @@ struct FirmwareCheckReport {
             "builds": check.builds.map { ["target": $0.target.rawValue, "identical_windows": $0.identicalWindows, "windows": $0.windows,
                                           "run_seconds": $0.runSeconds, "first_difference": $0.firstDifference ?? NSNull()] as [String: Any] },
         ]
+        result["float_builds"] = check.floatBuilds.map {
+            ["target": $0.target.rawValue, "relative_error": $0.relativeError, "run_seconds": $0.runSeconds] as [String: Any]
+        }
         if !check.kernels.isEmpty {
             result["kernels"] = check.kernels.map {
                 ["kernel": $0.kernel, "layer": $0.layer, "kind": $0.kind, "function": $0.function, "instructions": $0.instructions,
