@@ -5,9 +5,10 @@ set -euo pipefail
 packages=(libhdf5-dev libfftw3-dev libopenblas-dev zlib1g-dev pkg-config python3-venv)
 # Slurm and munge for the cluster executor and its test cluster (scripts/slurm-cluster.sh); without recommends.
 slurm_packages=(slurmctld slurmd slurm-client munge)
-# Cross compilers and QEMU for the firmware simulator (firmware-sim/); without recommends (else 3.3 GB, not 0.9).
+# Cross compilers, QEMU and llvm-mca for the firmware simulator (firmware-sim/); without recommends (else 3.3 GB,
+# not 0.9).
 firmware_packages=(gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm qemu-user gcc-aarch64-linux-gnu
-  libc6-dev-arm64-cross gcc)
+  libc6-dev-arm64-cross gcc llvm)
 missing() {
   for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"

@@ -38,6 +38,20 @@ import Testing
         #expect((report["model_flash_bytes"] as? Int ?? 0) > 69_154)
     }
 
+    /// On the Pi's target the float32 AArch64 build is counted, each executed block timed by llvm-mca's Cortex-A53.
+    @Test(.enabled(if: SharedData.isAvailable, "needs ../shared/data (the real recordings), which is absent"))
+    func thePiTargetTimesTheFloatBuildWithLLVMMCA() throws {
+        let model = Self.repository.appendingPathComponent("models/gos-rpi3.h5").path
+        let run = try PulseProcess.run(["firmware", "check", "--model", model, "--target", "rpi3", "--calibration"] + Self.calibration
+                                       + ["--windows", "1", "--harness", Self.harness, "--json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+        #expect((report["counted_core"] as? String)?.hasPrefix("cortex-a53") == true)
+        let kernels = try #require(report["kernels"] as? [[String: Any]])
+        #expect(!kernels.isEmpty && kernels.allSatisfy { ($0["counted_cycles"] as? Double ?? 0) > 0 })
+        #expect(kernels.allSatisfy { ($0["function"] as? String)?.hasSuffix("_f32") == true })
+    }
+
     @Test func aMissingHarnessIsNamed() throws {
         let run = try PulseProcess.run(["firmware", "check", "--model", Self.model, "--calibration", "x.h5", "--harness", "/nonexistent/firmware-sim"])
         #expect(run.status != 0)

@@ -204,7 +204,7 @@ public enum IntegerOperation: Sendable, Equatable {
     /// A pad, slice, concatenation or copy.
     case move(IntegerMove)
 
-    /// The name of the C function (and kernel kind) that runs the operation.
+    /// The name of the C function (and kernel kind) that runs the operation in the int8 model.
     public var functionName: String {
         switch self {
         case .convolution: return "pulse_convolution_s8"
@@ -214,6 +214,14 @@ public enum IntegerOperation: Sendable, Equatable {
         case .pooling: return "pulse_pooling_s8"
         case .contraction: return "pulse_contraction_s8"
         case .move: return "pulse_move_s8"
+        }
+    }
+
+    /// The name of the C function that runs the operation in the float32 variant.
+    public var floatFunctionName: String {
+        switch self {
+        case .lookup: return "pulse_unary_f32"
+        default: return functionName.replacingOccurrences(of: "_s8", with: "_f32")
         }
     }
 }

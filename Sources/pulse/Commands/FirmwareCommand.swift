@@ -28,7 +28,7 @@ struct FirmwareCommand: ParsableCommand {
         @Option(help: "The model file (.h5).")
         var model: String
 
-        @Option(help: "The target whose cost model the counts are set against: mcu or stm32l4r5.")
+        @Option(help: "The target whose cost model the counts are set against: mcu or stm32l4r5 (the int8 Cortex-M4 build), rpi3 or redmi7s (the float32 AArch64 build, timed by llvm-mca's Cortex-A53 or Cortex-A73 model).")
         var target = "mcu"
 
         @Option(parsing: .upToNextOption, help: "Recordings (or folders of them) whose windows calibrate the int8 ranges.")
@@ -56,8 +56,9 @@ struct FirmwareCommand: ParsableCommand {
 
         func run() throws {
             let target = try Target.named(self.target)
-            guard case .mcu = target.costModel else {
-                throw CommandError("--target \(self.target): the firmware check counts a Cortex-M4; give mcu or stm32l4r5")
+            let aarch64Core = target.core.contains("A53") ? "cortex-a53" : (target.core.contains("A73") || target.core.contains("Kryo 260") ? "cortex-a73" : nil)
+            if case .mcu = target.costModel {} else if aarch64Core == nil {
+                throw CommandError("--target \(self.target): the firmware check counts a Cortex-M4 (mcu, stm32l4r5) or a Cortex-A53/A73 (rpi3, redmi7s)")
             }
             let harness = try FirmwareHarness(directory: self.harness)
             let file = try ModelFile(path: model)
@@ -86,19 +87,6 @@ struct FirmwareCommand: ParsableCommand {
                                                           reference: reference))
                 if build == .m4 { m4 = elf }
             }
-            if let m4 {
-                progress("counting the Cortex-M4 run")
-                let countsPath = directory + "/m4-counts.txt"
-                _ = try harness.run(.m4, elf: m4, outputSize: quantised.output.count, counts: countsPath)
-                let counts = try InstructionCounts(path: countsPath)
-                (check.kernels, check.glueInstructions, check.glueCycles) = FirmwareCheck.kernelCounts(
-                    counts, model: quantised, windows: inputs.count, costModel: target.model)
-                let symbols = try harness.symbolSizes(.m4, elf: m4)
-                (check.modelFlashBytes, check.sramBytes) = FirmwareCheck.modelBytes(symbols)
-                let memory = MemoryReport(plan: quantised.plan, memory: quantised.memory, dataType: .int8, model: target.model)
-                check.predictedFlashBytes = memory.parameterBytes
-                check.predictedSRAMBytes = memory.arenaBytes + memory.scratchBytes
-            }
             progress("building and running the float32 variant")
             let floatGenerated = directory + "/gen-f32"
             try FloatCodeGenerator(model: quantised, parameters: file.parameters, title: URL(fileURLWithPath: model).lastPathComponent).write(
@@ -107,11 +95,39 @@ struct FirmwareCommand: ParsableCommand {
                                                                                       scalars: chosen.flatMap { $0 })])[0].scalars
             let width = quantised.output.count
             let expected = (0..<chosen.count).map { Array(logits[($0 * width)..<(($0 + 1) * width)]) }
+            var floatAArch64: String?
             for build in FirmwareTarget.allCases {
                 let elf = try harness.build(build, generated: floatGenerated, build: directory + "/build-f32")
+                if build == .aarch64 { floatAArch64 = elf }
                 let run = try harness.run(build, elf: elf, outputSize: width, valueBytes: 4)
                 check.floatBuilds.append(.init(target: build, relativeError: FirmwareCheck.relativeError(run.floatOutputs, expected),
                                                runSeconds: run.seconds))
+            }
+            if case .mcu = target.costModel, let m4 {
+                progress("counting the Cortex-M4 run")
+                let countsPath = directory + "/m4-counts.txt"
+                _ = try harness.run(.m4, elf: m4, outputSize: quantised.output.count, counts: countsPath)
+                let counts = try InstructionCounts(path: countsPath)
+                (check.kernels, check.glueInstructions, check.glueCycles) = FirmwareCheck.kernelCounts(
+                    counts, model: quantised, windows: inputs.count, costModel: target.model) { CortexM4Timing.cycles(of: counts.mnemonics(where: $0)) }
+                check.countedCore = "Cortex-M4, int8, cycles from the executed instruction mix and the Cortex-M4 timings"
+                let symbols = try harness.symbolSizes(.m4, elf: m4)
+                (check.modelFlashBytes, check.sramBytes) = FirmwareCheck.modelBytes(symbols)
+                let memory = MemoryReport(plan: quantised.plan, memory: quantised.memory, dataType: .int8, model: target.model)
+                check.predictedFlashBytes = memory.parameterBytes
+                check.predictedSRAMBytes = memory.arenaBytes + memory.scratchBytes
+            } else if let aarch64Core, let floatAArch64 {
+                progress("counting the float32 AArch64 run (llvm-mca \(aarch64Core))")
+                let countsPath = directory + "/aarch64-counts.txt"
+                _ = try harness.run(.aarch64, elf: floatAArch64, outputSize: width, valueBytes: 4, counts: countsPath)
+                let counts = try InstructionCounts(path: countsPath)
+                let perExecution = try LLVMMCATiming.cyclesPerExecution(
+                    of: Array(counts.blockExecutions { $0 >= 0 }.keys), in: counts, cpu: aarch64Core)
+                (check.kernels, check.glueInstructions, check.glueCycles) = FirmwareCheck.kernelCounts(
+                    counts, model: quantised, windows: inputs.count, costModel: target.model, float: true) {
+                        LLVMMCATiming.cycles(counts, perExecution: perExecution, where: $0)
+                    }
+                check.countedCore = "\(aarch64Core) (llvm-mca), float32, cycles of each executed block"
             }
             let report = FirmwareCheckReport(check: check, target: target, model: model, recording: source, windows: inputs.count)
             print(json ? try JSONText.encode(report.json) : report.text)

@@ -15,7 +15,7 @@ struct FirmwareCheck {
         var runSeconds: Double
     }
 
-    /// One kernel on the Cortex-M4: counted instructions and cycles (per window), and the cost model's cycles.
+    /// One kernel on the counted core: counted instructions and cycles (per window), and the cost model's cycles.
     struct KernelCount {
         var kernel: Int
         var layer: String
@@ -48,6 +48,8 @@ struct FirmwareCheck {
     var predictedFlashBytes = 0
     var predictedSRAMBytes = 0
     var modelFlashBytes = 0
+    /// What was counted: "Cortex-M4 (int8)", or the llvm-mca model of an AArch64 core running the float32 variant.
+    var countedCore = ""
 
     /// Compares `run` with the reference outputs.
     static func compare(_ target: FirmwareTarget, _ run: FirmwareHarness.Run, reference: [[Int8]]) -> BuildResult {
@@ -77,25 +79,26 @@ struct FirmwareCheck {
         }.max() ?? 0
     }
 
-    /// Per-kernel counts of a Cortex-M4 run over `windows` windows, against `costModel`'s cycles. Each run of the
-    /// model makes `kernels + 3` regions: the input copy, each kernel, the output copy, then the harness up to the
-    /// next run.
-    static func kernelCounts(_ counts: InstructionCounts, model: QuantisedModel, windows: Int, costModel: any CostModel)
-        -> (kernels: [KernelCount], glueInstructions: Double, glueCycles: Double) {
+    /// Per-kernel counts of a counted run over `windows` windows, with `cycles` giving the cycles of the regions a
+    /// predicate selects, against `costModel`'s cycles. Each run of the model makes `kernels + 3` regions: the input
+    /// copy, each kernel, the output copy, then the harness up to the next run. `float` names the float32 kernels.
+    static func kernelCounts(_ counts: InstructionCounts, model: QuantisedModel, windows: Int, costModel: any CostModel, float: Bool = false,
+                             cycles: ((Int) -> Bool) -> Double) -> (kernels: [KernelCount], glueInstructions: Double, glueCycles: Double) {
         let slots = model.kernels.count + 3
         let perWindow = Double(windows)
         var result: [KernelCount] = []
         for (position, integer) in model.kernels.enumerated() {
-            let mnemonics = counts.mnemonics { $0 >= 0 && $0 % slots == position + 1 }
-            let instructions = Double(mnemonics.values.reduce(0, +)) / perWindow
+            let selected: (Int) -> Bool = { $0 >= 0 && $0 % slots == position + 1 }
+            let instructions = Double(counts.mnemonics(where: selected).values.reduce(0, +)) / perWindow
             let kernel = model.plan.kernels[integer.kernel]
             let predicted = costModel.cost(of: kernel, in: model.plan, batch: 1, threads: 1).cycles
             result.append(KernelCount(kernel: integer.kernel, layer: integer.layer, kind: kernel.kind.rawValue,
-                                      function: integer.operation.functionName, instructions: instructions,
-                                      countedCycles: CortexM4Timing.cycles(of: mnemonics) / perWindow, predictedCycles: predicted))
+                                      function: float ? integer.operation.floatFunctionName : integer.operation.functionName,
+                                      instructions: instructions,
+                                      countedCycles: cycles(selected) / perWindow, predictedCycles: predicted))
         }
-        let glue = counts.mnemonics { $0 >= 0 && ($0 % slots == 0 || $0 % slots == slots - 2) }
-        return (result, Double(glue.values.reduce(0, +)) / perWindow, CortexM4Timing.cycles(of: glue) / perWindow)
+        let glue: (Int) -> Bool = { $0 >= 0 && ($0 % slots == 0 || $0 % slots == slots - 2) }
+        return (result, Double(counts.mnemonics(where: glue).values.reduce(0, +)) / perWindow, cycles(glue) / perWindow)
     }
 
     /// Flash and SRAM of the model in a Cortex-M4 ELF: the model's symbols (kernels, weights, constants, the run

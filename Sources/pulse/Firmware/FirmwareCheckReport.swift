@@ -34,7 +34,7 @@ struct FirmwareCheckReport {
             }
         }
         guard !check.kernels.isEmpty else { return lines.joined(separator: "\n") }
-        lines += ["", "Cortex-M4, per window: counted under QEMU (instructions; cycles from the instruction mix), predicted by the \(target.name) cost model",
+        lines += ["", "\(check.countedCore), per window, counted under QEMU, against the \(target.name) cost model",
                   "", " kernel                  layer                 kind              function  instructions  counted cyc  predicted cyc   error"]
         for kernel in check.kernels {
             let error = kernel.countedCycles > 0 ? (kernel.predictedCycles / kernel.countedCycles - 1) * 100 : 0
@@ -48,10 +48,12 @@ struct FirmwareCheckReport {
         lines.append("\(pad("total", 7))  \(pad("", 21))  \(pad("", 19))  \(pad("", 20))  \(pad("", 12))  \(pad(format(countedCycles, 0), 11))  "
                      + "\(pad(format(predictedCycles, 0), 13))  \(pad(format(total, 1), 5))%")
         lines.append("")
-        lines.append("flash (model code and data, from the ELF): \(check.modelFlashBytes) B; predicted parameters \(check.predictedFlashBytes) B "
+        if check.modelFlashBytes > 0 {
+            lines.append("flash (model code and data, from the ELF): \(check.modelFlashBytes) B; predicted parameters \(check.predictedFlashBytes) B "
                      + "(\(format((Double(check.predictedFlashBytes) / Double(max(1, check.modelFlashBytes)) - 1) * 100, 1)) %)")
         lines.append("SRAM (arena and im2col column, from the ELF): \(check.sramBytes) B; predicted arena + scratch \(check.predictedSRAMBytes) B "
                      + "(\(format((Double(check.predictedSRAMBytes) / Double(max(1, check.sramBytes)) - 1) * 100, 1)) %)")
+        }
         lines.append("at \(format(target.clockHz.value / 1e6, 0)) MHz: \(format(latencySeconds * 1000, 2)) ms per window (counted), "
                      + "duty cycle \(format(dutyCycle * 100, 2)) % at one estimate every 2 s"
                      + (joulesPerDay.map { ", \(format($0, 2)) J per day at \(format(target.powerWatts!.value * 1000, 1)) mW" } ?? ""))
@@ -75,6 +77,7 @@ struct FirmwareCheckReport {
             result["glue_cycles"] = check.glueCycles
             result["counted_cycles"] = countedCycles
             result["predicted_cycles"] = predictedCycles
+            result["counted_core"] = check.countedCore
             result["model_flash_bytes"] = check.modelFlashBytes
             result["predicted_flash_bytes"] = check.predictedFlashBytes
             result["sram_bytes"] = check.sramBytes
