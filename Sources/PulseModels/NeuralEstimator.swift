@@ -49,7 +49,11 @@ public struct NeuralEstimator: HeartRateEstimator, Sendable {
         let width = model.output.count
         let logits: Tensor
         if let scorer {
-            logits = Tensor(shape: [windows.count, width], scalars: try scorer.logits(windows).flatMap { $0 })
+            let rows = try scorer.logits(windows)
+            guard rows.count == windows.count, rows.allSatisfy({ $0.count == width }) else {
+                throw RecordingError(path: name, .cannotEstimate("the scorer gave \(rows.count) rows for \(windows.count) windows, not one of \(width) scores each"))
+            }
+            logits = Tensor(shape: [windows.count, width], scalars: rows.flatMap { $0 })
         } else {
             let input = Tensor(shape: [windows.count] + model.input.shape, scalars: windows.flatMap { $0 })
             logits = try executor.infer([ModelFile.inputName: input], threads: threads ?? self.threads)[0]

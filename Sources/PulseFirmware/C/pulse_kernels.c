@@ -25,7 +25,7 @@ static inline int8_t saturate(int32_t x) { return (int8_t)(x < -128 ? -128 : (x 
 /* Convolution weights are stored with the middle two values of each group of four in a filter row swapped
  * (w0, w2, w1, w3), so that the even and odd bytes of one packed word (SXTB16) pair with the column values
  * (c0, c1) and (c2, c3) in one SMLAD each. A row's last row_length % 4 values keep their order. */
-#if defined(__ARM_FEATURE_DSP)
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
 #include <arm_acle.h>
 #include <string.h>
 

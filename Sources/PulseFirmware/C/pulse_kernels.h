@@ -1,6 +1,7 @@
 /* pulse int8 kernels: one function per kernel kind, integer arithmetic only (C99).
  * Written by pulse (Sources/PulseFirmware/C); the Swift integer reference (IntegerKernels.swift) computes the
- * same integers in the same order, so every build's outputs match it bit for bit. */
+ * same integers: sums agree modulo 2^32 in any order, and no kernel's output overlaps an input it reads later, so
+ * every build's outputs match it bit for bit. Build with -fwrapv, as the reference wraps. */
 #ifndef PULSE_KERNELS_H
 #define PULSE_KERNELS_H
 

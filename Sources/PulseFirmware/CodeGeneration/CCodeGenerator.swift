@@ -72,7 +72,7 @@ public struct CCodeGenerator: Sendable {
 
     var header: String {
         """
-        /* \(title): int8 model written by pulse. Input: \(model.input.count) values, real = \(model.input.quantisation.scale) \
+        /* \(Self.comment(title)): int8 model written by pulse. Input: \(model.input.count) values, real = \(model.input.quantisation.scale) \
         * (q - \(model.input.quantisation.zeroPoint)). Output: \(model.output.count) values, real = \
         \(model.output.quantisation.scale) * (q - \(model.output.quantisation.zeroPoint)). */
         #ifndef PULSE_MODEL_H
@@ -100,7 +100,7 @@ public struct CCodeGenerator: Sendable {
     }
 
     var source: String {
-        var text = "/* \(title): int8 model written by pulse. */\n#include <string.h>\n#include \"pulse_model.h\"\n#include \"pulse_kernels.h\"\n\n"
+        var text = "/* \(Self.comment(title)): int8 model written by pulse. */\n#include <string.h>\n#include \"pulse_model.h\"\n#include \"pulse_kernels.h\"\n\n"
         text += "__attribute__((weak)) void pulse_mark(void) {}\n\n"
         text += "static int8_t arena[\(model.arenaBytes)] __attribute__((aligned(4)));\n"
         if columnValues > 0 { text += "static int16_t column[\(columnValues)] __attribute__((aligned(4)));\n" }
@@ -111,7 +111,7 @@ public struct CCodeGenerator: Sendable {
         var calls: [String] = []
         for (position, kernel) in model.kernels.enumerated() {
             let (declarations, call) = declare(kernel, position: position)
-            text += "\n/* kernel \(kernel.kernel): \(kernel.layer) */\n" + declarations
+            text += "\n/* kernel \(kernel.kernel): \(Self.comment(kernel.layer)) */\n" + declarations
             calls.append(call)
         }
         text += "\nint pulse_model_run(const int8_t *input, int8_t *output) {\n    pulse_mark();\n"
@@ -131,6 +131,9 @@ public struct CCodeGenerator: Sendable {
         case .constant(let index): return "constant_\(index)"
         }
     }
+
+    /// `text` safe inside a C block comment.
+    static func comment(_ text: String) -> String { text.replacingOccurrences(of: "*/", with: "* /") }
 
     static func array(_ values: [String]) -> String {
         stride(from: 0, to: values.count, by: 24).map { "    " + values[$0..<min($0 + 24, values.count)].joined(separator: ", ") + ",\n" }

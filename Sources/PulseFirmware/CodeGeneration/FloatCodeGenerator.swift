@@ -46,7 +46,7 @@ public struct FloatCodeGenerator: Sendable {
 
     var header: String {
         """
-        /* \(title): float32 model written by pulse. Input: \(model.input.count) values; output: \(model.output.count) values. */
+        /* \(CCodeGenerator.comment(title)): float32 model written by pulse. Input: \(model.input.count) values; output: \(model.output.count) values. */
         #ifndef PULSE_MODEL_H
         #define PULSE_MODEL_H
 
@@ -93,7 +93,7 @@ public struct FloatCodeGenerator: Sendable {
     private static func floats(_ values: [Float]) -> String { CCodeGenerator.array(values.map(literal)) }
 
     func source() throws -> String {
-        var text = "/* \(title): float32 model written by pulse. */\n#include <math.h>\n#include <string.h>\n"
+        var text = "/* \(CCodeGenerator.comment(title)): float32 model written by pulse. */\n#include <math.h>\n#include <string.h>\n"
         text += "#include \"pulse_model.h\"\n#include \"pulse_kernels_f32.h\"\n\n__attribute__((weak)) void pulse_mark(void) {}\n\n"
         text += "static float arena[\(model.arenaBytes)];\n"
         if model.columnValues > 0 { text += "static float column[\(model.columnValues)];\n" }
@@ -104,10 +104,11 @@ public struct FloatCodeGenerator: Sendable {
         for (n, kernel) in model.kernels.enumerated() {
             let planned = model.plan.kernels[kernel.kernel]
             let output = "arena + \(kernel.outputOffset)"
-            text += "\n/* kernel \(kernel.kernel): \(kernel.layer) */\n"
+            text += "\n/* kernel \(kernel.kernel): \(CCodeGenerator.comment(kernel.layer)) */\n"
+            let mismatch = FirmwareError(kernel: kernel.kernel, location: kernel.layer, .unsupportedKernel("an integer kernel that does not match its plan kernel"))
             switch kernel.operation {
             case .convolution(let input, let c):
-                guard case .convolution(let fused) = planned.operation else { continue }
+                guard case .convolution(let fused) = planned.operation else { throw mismatch }
                 let weights = try value(fused.weight, kernel: kernel.kernel)
                 let bias = try fused.bias.map { try value($0, kernel: kernel.kernel) }
                 var (low, high) = ("-INFINITY", "INFINITY")
@@ -140,8 +141,8 @@ public struct FloatCodeGenerator: Sendable {
                     + "\(CCodeGenerator.four(b.leftStrides)), \(CCodeGenerator.four(b.rightStrides))};\n"
                 calls.append("pulse_binary_f32(&params_\(n), \(pointer(b.left)), \(pointer(b.right)), \(output));")
             case .lookup(let input, let count, _):
-                guard case .elementwise(let primitive) = planned.operation else { continue }
-                var (code, lower, upper) = ("PULSE_F32_TANH", "0.0f", "0.0f")
+                guard case .elementwise(let primitive) = planned.operation else { throw mismatch }
+                var (code, lower, upper) = ("", "0.0f", "0.0f")
                 switch primitive {
                 case .relu: code = "PULSE_F32_RELU"
                 case .clip(let low, let high): (code, lower, upper) = ("PULSE_F32_CLIP", Self.literal(low), Self.literal(high))
@@ -149,16 +150,17 @@ public struct FloatCodeGenerator: Sendable {
                 case .exp: code = "PULSE_F32_EXP"
                 case .log: code = "PULSE_F32_LOG"
                 case .sigmoid: code = "PULSE_F32_SIGMOID"
-                default: break
+                case .tanh: code = "PULSE_F32_TANH"
+                default: throw mismatch
                 }
                 calls.append("pulse_unary_f32(\(code), \(lower), \(upper), \(pointer(input)), \(output), \(count));")
             case .reduction(let input, let r):
-                guard case .reduction(let kind, _) = planned.operation else { continue }
+                guard case .reduction(let kind, _) = planned.operation else { throw mismatch }
                 text += "static const pulse_reduction_f32_params params_\(n) = {\(Self.code(kind)), \(CCodeGenerator.four(r.shape)), "
                     + "\(CCodeGenerator.four(r.strides)), \(CCodeGenerator.four(r.reducedShape)), \(CCodeGenerator.four(r.reducedStrides))};\n"
                 calls.append("pulse_reduction_f32(&params_\(n), \(pointer(input)), \(output));")
             case .pooling(let input, let p):
-                guard case .pooling(let pooling) = planned.operation else { continue }
+                guard case .pooling(let pooling) = planned.operation else { throw mismatch }
                 text += "static const pulse_pooling_f32_params params_\(n) = {\(Self.code(pooling.reduction)), \(p.outer), \(p.length), "
                     + "\(p.inner), \(p.size), \(p.stride), \(p.dilation), \(p.padBefore), \(p.count)};\n"
                 calls.append("pulse_pooling_f32(&params_\(n), \(pointer(input)), \(output));")

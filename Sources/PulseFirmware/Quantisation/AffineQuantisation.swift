@@ -1,7 +1,7 @@
 import Foundation
 
 /// How int8 values stand for real ones: `real = scale · (q − zeroPoint)`, with `q` in −128…127.
-public struct AffineQuantisation: Sendable, Equatable, Codable {
+public struct AffineQuantisation: Sendable, Equatable {
     /// Real units per step.
     public var scale: Double
     /// The integer that stands for real zero.

@@ -4,13 +4,14 @@ import Foundation
 /// `arm_nn_requantize` and TensorFlow Lite do: a left shift for `shift > 0`, a rounding doubling high multiply
 /// by `m` (`(x · m + 2^30) >> 31`), then a rounding right shift by `−shift` for `shift < 0`. The C kernels
 /// compute exactly the same integers.
-public struct FixedPointMultiplier: Sendable, Equatable, Codable {
+public struct FixedPointMultiplier: Sendable, Equatable {
     /// The mantissa, in 2^30…2^31 − 1 (0 for a zero multiplier).
     public var multiplier: Int32
     /// The power of two, −31…30.
     public var shift: Int32
 
-    /// The multiplier closest to `real` (`real ≥ 0`); values below 2^−31 become zero.
+    /// The multiplier closest to `real` (`real ≥ 0`); values below 2^−31 become zero, values of 2^30 and more
+    /// saturate at just under 2^30.
     public init(_ real: Double) {
         guard real > 0, real.isFinite else {
             multiplier = 0
@@ -27,9 +28,12 @@ public struct FixedPointMultiplier: Sendable, Equatable, Codable {
         if shift < -31 {
             multiplier = 0
             self.shift = 0
+        } else if shift > 30 {
+            multiplier = Int32.max
+            self.shift = 30
         } else {
             multiplier = Int32(mantissa)
-            self.shift = min(shift, 30)
+            self.shift = shift
         }
     }
 

@@ -237,6 +237,4 @@ public struct IntegerKernel: Sendable, Equatable {
     public var operation: IntegerOperation
     /// Byte offset of the output in the arena.
     public var outputOffset: Int
-    /// Values of the output.
-    public var outputCount: Int
 }

@@ -29,15 +29,21 @@ extension QuantisedModel.Builder {
             throw FirmwareError(kernel: index, location: kernel.layer, .badInput("the weight holds \(weights.count) values, not \(fused.weightCount)"))
         }
         let bias = try fused.bias.map { try constantValue($0, kernel: index) }
+        if let bias, bias.count != fused.outputChannels {
+            throw FirmwareError(kernel: index, location: kernel.layer, .badInput("the bias holds \(bias.count) values, not \(fused.outputChannels)"))
+        }
         var quantisedWeights = [Int8](repeating: 0, count: weights.count)
         var biases = [Int32](repeating: 0, count: fused.outputChannels)
         var multipliers: [FixedPointMultiplier] = []
         for o in 0..<fused.outputChannels {
             let row = weights[(o * rowLength)..<((o + 1) * rowLength)]
-            let w = AffineQuantisation(symmetric: Double(row.map { Swift.abs($0) }.max() ?? 0))
+            // The weight scale is kept large enough that the bias fits in 2^30 accumulator steps.
+            let biasFloor = Swift.abs(Double(bias?[o] ?? 0)) / (x.scale * 1_073_741_824)
+            var w = AffineQuantisation(symmetric: Double(row.map { Swift.abs($0) }.max() ?? 0))
+            w.scale = max(w.scale, biasFloor)
             for (offset, value) in row.enumerated() { quantisedWeights[o * rowLength + offset] = w.quantise(Double(value)) }
             let accumulatorScale = x.scale * w.scale
-            if let bias { biases[o] = Int32(max(-2_147_483_648, min(2_147_483_647, (Double(bias[o]) / accumulatorScale).rounded()))) }
+            if let bias { biases[o] = Int32((Double(bias[o]) / accumulatorScale).rounded()) }
             multipliers.append(FixedPointMultiplier(accumulatorScale / y.scale))
         }
         var residual: IntegerConvolution.Residual?

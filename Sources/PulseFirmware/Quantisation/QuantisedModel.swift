@@ -54,9 +54,6 @@ public struct QuantisedModel: Sendable {
         output = try builder.port(plan.outputs[0])
     }
 
-    /// Kernels of the plan that run as integer kernels, and those that do not (folded or shared reshapes).
-    public var runningKernelIndices: [Int] { kernels.map(\.kernel) }
-
     /// Values (int16) of the im2col column the convolutions share: the longest filter row.
     public var columnValues: Int {
         kernels.reduce(0) { longest, kernel in
@@ -174,9 +171,10 @@ extension QuantisedModel {
             quantisation[input] = try calibrated(input, kernel: nil)
             for (index, kernel) in plan.kernels.enumerated() where kernel.dependsOnInput {
                 if let operation = try operation(of: kernel, index: index) {
-                    kernels.append(IntegerKernel(kernel: index, layer: kernel.layer, operation: operation,
-                                                 outputOffset: offset(kernel.output) ?? 0,
-                                                 outputCount: kernel.outputShape.reduce(1, *)))
+                    guard let outputOffset = offset(kernel.output) else {
+                        throw unsupported(index, "an output outside the memory plan's arena")
+                    }
+                    kernels.append(IntegerKernel(kernel: index, layer: kernel.layer, operation: operation, outputOffset: outputOffset))
                 }
             }
         }

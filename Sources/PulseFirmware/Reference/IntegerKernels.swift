@@ -1,5 +1,5 @@
-/// The integer kernels of `IntegerExecutor`, one per kernel kind, in the same loop order and with the same integer
-/// arithmetic as `pulse_kernels.c`.
+/// The integer kernels of `IntegerExecutor`, one per kernel kind, with the same integer arithmetic as
+/// `pulse_kernels.c` (which sums in another order where SMLAD pairs values: wrapping sums agree in any order).
 enum IntegerKernels {
     static func saturate(_ value: Int32) -> Int8 { Int8(max(-128, min(127, value))) }
 

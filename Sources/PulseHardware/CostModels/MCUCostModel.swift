@@ -88,7 +88,7 @@ public struct MCUCostModel: CostModel {
         /// Multiply-accumulates in whole groups of four of a filter row, and in the rest of it.
         public var alignedMACs = 0.0
         public var unalignedMACs = 0.0
-        /// Multiply-accumulates of depthwise convolutions, and of fully connected layers and constant matrices.
+        /// Multiply-accumulates of depthwise convolutions, and of fully connected layers.
         public var depthwiseMACs = 0.0
         public var denseMACs = 0.0
         /// Values copied into im2col columns.

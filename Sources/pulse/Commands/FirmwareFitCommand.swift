@@ -37,6 +37,11 @@ extension FirmwareCommand {
         @Flag(help: "Print one JSON object.")
         var json = false
 
+        func validate() throws {
+            guard !calibration.isEmpty else { throw ValidationError("give --calibration recordings (real windows calibrate the validation models)") }
+            guard !models.isEmpty else { throw ValidationError("give at least one validation model") }
+        }
+
         func run() throws {
             let target = try Target.named(self.target)
             guard case .mcu(let before) = target.costModel else { throw CommandError("--target \(self.target) has no mcu cost model") }
