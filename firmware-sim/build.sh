@@ -20,16 +20,16 @@ elf=$out/pulse-fw-$target
 case $target in
   host)
     cc=gcc packages="gcc libc6-dev" probe=libc.a
-    flags=(-std=gnu11 -O2 -fwrapv) ;;
+    flags=(-std=gnu11 -O2) ;;
   m4)
     cc=arm-none-eabi-gcc packages="gcc-arm-none-eabi libnewlib-arm-none-eabi" probe=nano.specs
     sources+=("$harness/m4/startup.c")
-    flags=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2 -std=gnu11 -fwrapv -ffunction-sections
+    flags=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2 -std=gnu11 -ffunction-sections
       -fdata-sections -T "$harness/m4/mps2-an386.ld" -nostartfiles --specs=nano.specs --specs=rdimon.specs
       -Wl,--gc-sections "-Wl,-Map=$elf.map") ;;
   aarch64)
     cc=aarch64-linux-gnu-gcc packages="gcc-aarch64-linux-gnu libc6-dev-arm64-cross" probe=libc.a
-    flags=(-std=gnu11 -O3 -mcpu=cortex-a53 -static -fwrapv) ;;
+    flags=(-std=gnu11 -O3 -mcpu=cortex-a53 -static) ;;
   *)
     echo "build.sh: unknown target '$target' (host, m4 or aarch64)" >&2
     exit 2 ;;

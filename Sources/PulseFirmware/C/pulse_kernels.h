@@ -1,7 +1,8 @@
 /* pulse int8 kernels: one function per kernel kind, integer arithmetic only (C99).
  * Written by pulse (Sources/PulseFirmware/C); the Swift integer reference (IntegerKernels.swift) computes the
  * same integers: sums agree modulo 2^32 in any order, and no kernel's output overlaps an input it reads later, so
- * every build's outputs match it bit for bit. Build with -fwrapv, as the reference wraps. */
+ * every build's outputs match it bit for bit. No sum overflows: biases stay under 2^30 accumulator steps and a
+ * product of an int8 weight and an offset input is under 2^15 (so filter rows up to 32,768 values are safe). */
 #ifndef PULSE_KERNELS_H
 #define PULSE_KERNELS_H
 
