@@ -12,7 +12,7 @@ extension FirmwareCommand {
             commandName: "fit",
             abstract: "Fit the mcu cost model to instruction counts of pulse's int8 C code on a Cortex-M4 (QEMU), and validate it on the shipped models.",
             discussion: """
-                Fitting set: the host target's micro-benchmark graphs and spectral front ends at other shapes (random weights, calibrated on random windows), each \
+                Fitting set: the host target's micro-benchmark graphs, spectral front ends at other shapes and convolutions over odd channel counts (random weights, calibrated on random windows), each \
                 built for the Cortex-M4 and counted per kernel under QEMU; cycles come from the executed instruction mix and \
                 the Cortex-M4 timings. Validation set: every kernel of --models, calibrated on the --calibration recordings. \
                 Prints per-kernel Spearman, the share of kernels within ±15 % and whole-model errors before (the target's \
@@ -51,7 +51,7 @@ extension FirmwareCommand {
 
             var fitting: [FirmwareFit.Sample] = []
             var skipped: [String] = []
-            let graphs = try MicroBenchmarkGraphs.all() + FirmwareFit.frontEndGraphs()
+            let graphs = try MicroBenchmarkGraphs.all() + FirmwareFit.frontEndGraphs() + FirmwareFit.oddChannelGraphs()
             for (index, (name, graph)) in graphs.enumerated() {
                 progress("fitting graph \(index + 1)/\(graphs.count): \(name)")
                 var generator = SeededGenerator(seed: UInt64(index + 1))

@@ -56,6 +56,18 @@ struct FirmwareFit {
         }
     }
 
+    /// Convolutions whose filter rows are not whole groups of four values (3, 5 or 7 input channels), so that the
+    /// fit sees the leftover loop of pulse's kernels, which no micro-benchmark graph runs.
+    static func oddChannelGraphs() throws -> [(name: String, graph: Graph)] {
+        try [(3, 16, 5, 128), (5, 8, 3, 200), (7, 32, 5, 113), (3, 24, 7, 256), (5, 16, 1, 128), (7, 12, 3, 64)].map { cin, cout, k, length in
+            var graph = Graph()
+            let x = try graph.append(.input(name: "x"), shape: [cin, length], layer: "input")
+            let y = try Conv1d("conv", inputChannels: cin, outputChannels: cout, kernelSize: k, padding: .same)(x, in: &graph)
+            graph.outputs = [try graph.append(.relu, [y], layer: "relu")]
+            return ("conv \(cin)→\(cout) k\(k) L\(length)", graph)
+        }
+    }
+
     /// Cycles `coefficients` predict for `sample` (any stall factor already folded in), with the counts of pulse's
     /// code or, with `asTarget`, of the target's model structure.
     static func predicted(_ sample: Sample, _ coefficients: [Double], asTarget: Bool = false) -> Double {
