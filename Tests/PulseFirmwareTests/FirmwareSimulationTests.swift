@@ -105,3 +105,13 @@ import PulseTestSupport
         #expect(!message.isEmpty)
     }
 }
+
+@Suite struct MarkedRegionTests {
+    /// Two runs of a model of 2 kernels: input copy, kernel 0, kernel 1, output copy, harness, then again.
+    @Test func regionsRepeatPerRun() {
+        let expected: [MarkedRegion] = [.harness, .inputCopy, .kernel(0), .kernel(1), .outputCopy, .harness,
+                                        .inputCopy, .kernel(0), .kernel(1), .outputCopy, .harness]
+        #expect((-1...9).map { MarkedRegion(region: $0, kernelCount: 2) } == expected)
+        #expect(!MarkedRegion.harness.isModel && MarkedRegion.kernel(1).isModel)
+    }
+}

@@ -21,16 +21,20 @@ public struct CCodeGenerator: Sendable {
     /// `pulse_kernels.c`), by name.
     /// - Throws: `FirmwareError.file` when the kernel library is missing from the package's resources.
     public func files() throws -> [String: String] {
-        var files = ["pulse_model.h": header, "pulse_model.c": source]
-        for name in ["pulse_kernels.h", "pulse_kernels.c"] {
+        try Self.library(["pulse_kernels.h", "pulse_kernels.c"]).merging(["pulse_model.h": header, "pulse_model.c": source]) { $1 }
+    }
+
+    /// The kernel library files `names` from the package's resources, by name.
+    /// - Throws: `FirmwareError.file` naming the file missing from the resources.
+    static func library(_ names: [String]) throws -> [String: String] {
+        try Dictionary(uniqueKeysWithValues: names.map { name in
             let parts = name.split(separator: ".")
             guard let url = Bundle.module.url(forResource: String(parts[0]), withExtension: String(parts[1]), subdirectory: "C"),
                   let text = try? String(contentsOf: url, encoding: .utf8) else {
                 throw FirmwareError(location: name, .file("the kernel library is missing from pulse's resources"))
             }
-            files[name] = text
-        }
-        return files
+            return (name, text)
+        })
     }
 
     /// Writes `files()` into `directory`, creating it.
@@ -125,12 +129,15 @@ public struct CCodeGenerator: Sendable {
     /// Values of the im2col column the convolutions share.
     var columnValues: Int { model.columnValues }
 
-    private func pointer(_ operand: IntegerOperand) -> String {
+    /// The C expression of the address `operand` reads: into `arena`, or the array `constant_N`.
+    static func pointer(_ operand: IntegerOperand) -> String {
         switch operand {
         case .arena(let offset): return "arena + \(offset)"
         case .constant(let index): return "constant_\(index)"
         }
     }
+
+    private func pointer(_ operand: IntegerOperand) -> String { Self.pointer(operand) }
 
     /// `text` safe inside a C block comment.
     static func comment(_ text: String) -> String { text.replacingOccurrences(of: "*/", with: "* /") }

@@ -27,15 +27,8 @@ public struct FloatCodeGenerator: Sendable {
     /// Writes the model (`pulse_model.h`, `pulse_model.c`) and the float kernel library into `directory`.
     /// - Throws: `FirmwareError` naming the parameter without a value, or the file that could not be written.
     public func write(to directory: String, extra: [String: String] = [:]) throws {
-        var files = ["pulse_model.h": header, "pulse_model.c": try source()].merging(extra) { $1 }
-        for name in ["pulse_kernels_f32.h", "pulse_kernels_f32.c"] {
-            let parts = name.split(separator: ".")
-            guard let url = Bundle.module.url(forResource: String(parts[0]), withExtension: String(parts[1]), subdirectory: "C"),
-                  let text = try? String(contentsOf: url, encoding: .utf8) else {
-                throw FirmwareError(location: name, .file("the kernel library is missing from pulse's resources"))
-            }
-            files[name] = text
-        }
+        let files = try CCodeGenerator.library(["pulse_kernels_f32.h", "pulse_kernels_f32.c"])
+            .merging(["pulse_model.h": header, "pulse_model.c": try source()]) { $1 }.merging(extra) { $1 }
         try CCodeGenerator.write(files, to: directory)
     }
 
@@ -83,12 +76,7 @@ public struct FloatCodeGenerator: Sendable {
         }
     }
 
-    private func pointer(_ operand: IntegerOperand) -> String {
-        switch operand {
-        case .arena(let offset): return "arena + \(offset)"
-        case .constant(let index): return "constant_\(index)"
-        }
-    }
+    private func pointer(_ operand: IntegerOperand) -> String { CCodeGenerator.pointer(operand) }
 
     private static func floats(_ values: [Float]) -> String { CCodeGenerator.array(values.map(literal)) }
 

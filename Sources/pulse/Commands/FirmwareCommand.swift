@@ -121,10 +121,10 @@ struct FirmwareCommand: ParsableCommand {
                 let countsPath = directory + "/aarch64-counts.txt"
                 _ = try harness.run(.aarch64, elf: floatAArch64, outputSize: width, valueBytes: 4, counts: countsPath)
                 let counts = try InstructionCounts(path: countsPath)
-                // The model's regions only: the harness's printing between runs (the last region of each) is not timed.
-                let slots = quantised.kernels.count + 3
+                // The model's regions only: the harness's printing between runs is not timed.
                 let perExecution = try LLVMMCATiming.cyclesPerExecution(
-                    of: Array(counts.blockExecutions { $0 >= 0 && $0 % slots != slots - 1 }.keys), in: counts, cpu: aarch64Core)
+                    of: Array(counts.blockExecutions { MarkedRegion(region: $0, kernelCount: quantised.kernels.count).isModel }.keys),
+                    in: counts, cpu: aarch64Core)
                 (check.kernels, check.glueInstructions, check.glueCycles) = FirmwareCheck.kernelCounts(
                     counts, model: quantised, windows: inputs.count, costModel: target.model, float: true) {
                         LLVMMCATiming.cycles(counts, perExecution: perExecution, where: $0)

@@ -80,15 +80,14 @@ struct FirmwareCheck {
     }
 
     /// Per-kernel counts of a counted run over `windows` windows, with `cycles` giving the cycles of the regions a
-    /// predicate selects, against `costModel`'s cycles. Each run of the model makes `kernels + 3` regions: the input
-    /// copy, each kernel, the output copy, then the harness up to the next run. `float` names the float32 kernels.
+    /// predicate selects, against `costModel`'s cycles (`MarkedRegion` says which region is which). `float` names
+    /// the float32 kernels.
     static func kernelCounts(_ counts: InstructionCounts, model: QuantisedModel, windows: Int, costModel: any CostModel, float: Bool = false,
                              cycles: ((Int) -> Bool) -> Double) -> (kernels: [KernelCount], glueInstructions: Double, glueCycles: Double) {
-        let slots = model.kernels.count + 3
         let perWindow = Double(windows)
         var result: [KernelCount] = []
         for (position, integer) in model.kernels.enumerated() {
-            let selected: (Int) -> Bool = { $0 >= 0 && $0 % slots == position + 1 }
+            let selected: (Int) -> Bool = { MarkedRegion(region: $0, kernelCount: model.kernels.count) == .kernel(position) }
             let instructions = Double(counts.mnemonics(where: selected).values.reduce(0, +)) / perWindow
             let kernel = model.plan.kernels[integer.kernel]
             let predicted = costModel.cost(of: kernel, in: model.plan, batch: 1, threads: 1).cycles
@@ -97,7 +96,7 @@ struct FirmwareCheck {
                                       instructions: instructions,
                                       countedCycles: cycles(selected) / perWindow, predictedCycles: predicted))
         }
-        let glue: (Int) -> Bool = { $0 >= 0 && ($0 % slots == 0 || $0 % slots == slots - 2) }
+        let glue: (Int) -> Bool = { [.inputCopy, .outputCopy].contains(MarkedRegion(region: $0, kernelCount: model.kernels.count)) }
         return (result, Double(counts.mnemonics(where: glue).values.reduce(0, +)) / perWindow, cycles(glue) / perWindow)
     }
 

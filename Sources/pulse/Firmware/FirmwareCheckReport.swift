@@ -56,8 +56,8 @@ struct FirmwareCheckReport {
         }
         lines.append("at \(format(target.clockHz.value / 1e6, 0)) MHz: \(format(latencySeconds * 1000, 2)) ms per window (counted), "
                      + "duty cycle \(format(dutyCycle * 100, 2)) % at one estimate every 2 s"
-                     + (target.powerWatts.map { ", \(format($0.value * latencySeconds * 86_400 / Self.estimatePeriodSeconds, 2)) J per day at "
-                         + "\(format($0.value * 1000, 1)) mW" } ?? ""))
+                     + (target.powerWatts.flatMap { power in
+                         joulesPerDay.map { ", \(format($0, 2)) J per day at \(format(power.value * 1000, 1)) mW" } } ?? ""))
         return lines.joined(separator: "\n")
     }
 

@@ -31,10 +31,9 @@ struct FirmwareFit {
         let countsPath = directory + "/m4-counts.txt"
         _ = try harness.run(.m4, elf: elf, outputSize: quantised.output.count, counts: countsPath)
         let counts = try InstructionCounts(path: countsPath)
-        let slots = quantised.kernels.count + 3
         return quantised.kernels.enumerated().map { position, integer in
             let kernel = quantised.plan.kernels[integer.kernel]
-            let mnemonics = counts.mnemonics { $0 >= 0 && $0 % slots == position + 1 }
+            let mnemonics = counts.mnemonics { MarkedRegion(region: $0, kernelCount: quantised.kernels.count) == .kernel(position) }
             let features = KernelFeatures(kernel, in: quantised.plan)
             return Sample(graph: name, kernel: integer.kernel, kind: kernel.kind.rawValue,
                           counts: MCUCostModel.counts(of: kernel, features: features, pointwiseUsesIm2col: true),
