@@ -38,11 +38,12 @@ import Testing
         #expect((report["model_flash_bytes"] as? Int ?? 0) > 69_154)
     }
 
-    /// On the Pi's target the float32 AArch64 build is counted, each executed block timed by llvm-mca's Cortex-A53.
+    /// On the Pi's generated-C target the float32 AArch64 build is counted, each executed block timed by llvm-mca's
+    /// Cortex-A53, and the target's fitted loop model predicts the whole model within ±10 %.
     @Test(.enabled(if: SharedData.isAvailable, "needs ../shared/data (the real recordings), which is absent"))
     func thePiTargetTimesTheFloatBuildWithLLVMMCA() throws {
         let model = Self.repository.appendingPathComponent("models/gos-rpi3.h5").path
-        let run = try PulseProcess.run(["firmware", "check", "--model", model, "--target", "rpi3", "--calibration"] + Self.calibration
+        let run = try PulseProcess.run(["firmware", "check", "--model", model, "--target", "rpi3-pulse-c", "--calibration"] + Self.calibration
                                        + ["--windows", "1", "--harness", Self.harness, "--json"])
         #expect(run.status == 0, "\(run.standardError)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
@@ -50,6 +51,9 @@ import Testing
         let kernels = try #require(report["kernels"] as? [[String: Any]])
         #expect(!kernels.isEmpty && kernels.allSatisfy { ($0["counted_cycles"] as? Double ?? 0) > 0 })
         #expect(kernels.allSatisfy { ($0["function"] as? String)?.hasSuffix("_f32") == true })
+        let counted = kernels.reduce(0) { $0 + ($1["counted_cycles"] as? Double ?? 0) }
+        let predicted = kernels.reduce(0) { $0 + ($1["predicted_cycles"] as? Double ?? 0) }
+        #expect(abs(predicted / counted - 1) <= 0.1, "predicted \(predicted) against counted \(counted) cycles")
     }
 
     @Test func aMissingHarnessIsNamed() throws {

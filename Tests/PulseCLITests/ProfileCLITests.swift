@@ -10,7 +10,7 @@ import Testing
         let run = try PulseProcess.run(["profile", "--model", Self.baseline, "--target", "all", "--json"])
         #expect(run.status == 0, "\(run.standardError)")
         let profiles = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [[String: Any]])
-        #expect(profiles.count == 5)
+        #expect(profiles.count == 7)
         for profile in profiles {
             let seconds = try #require(profile["seconds"] as? Double)
             #expect(seconds > 0 && seconds < 1)

@@ -50,6 +50,44 @@ import PulseGraph
         #expect(abs(target.model.cost(of: kernel, in: plan, batch: 1, threads: 1).cycles - expected * c.stallFactor.value) < 1e-6)
     }
 
+    /// The Pi's generated-C target counts pulse's float32 kernels: a division and an exponential cost their own terms
+    /// on top of an element-wise output, a reduction reads at its own rate, and the im2col column holds float32.
+    @Test func theGeneratedCTargetCountsPulsesFloatKernels() throws {
+        let target = try Target.named("rpi3-pulse-c")
+        guard case .generatedC(let c) = target.costModel else { Issue.record("rpi3-pulse-c is not a generated-C target"); return }
+        #expect(target.dataType == .float32 && c.pointwiseUsesIm2col == true)
+        var graph = Graph()
+        let x = try graph.append(.input(name: "x"), shape: [4, 64], layer: "input")
+        let exponential = try graph.append(.exp, [x], layer: "exp")
+        let quotient = try graph.append(.div, [x, exponential], layer: "div")
+        let peak = try graph.append(.reduce(kind: .max, axes: [1]), [quotient], layer: "peak")
+        graph.outputs = [try Conv1d("conv", inputChannels: 4, outputChannels: 8, kernelSize: 5)(try graph.append(.add, [x, quotient], layer: "add"), in: &graph), peak]
+        let plan = KernelPlan(graph: graph)
+        func cycles(_ layer: String) throws -> Double {
+            let kernel = try #require(plan.kernels.first { $0.layer == layer })
+            return target.model.cost(of: kernel, in: plan, batch: 1, threads: 1).cycles
+        }
+        let (call, output, unary) = (c.cyclesPerKernel.value, try #require(c.cyclesPerElementOutput).value, try #require(c.cyclesPerUnaryOutput).value)
+        let (transcendental, division) = (try #require(c.cyclesPerTranscendental).value, try #require(c.cyclesPerDivision).value)
+        #expect(abs(try cycles("exp") - (call + 256 * (unary + c.cyclesPerElement.value + transcendental))) < 1e-6)
+        #expect(abs(try cycles("div") - (call + 256 * (output + 2 * c.cyclesPerElement.value + (c.cyclesPerRescale?.value ?? 0) + division))) < 1e-6)
+        #expect(abs(try cycles("peak") - (call + 4 * output + 256 * (try #require(c.cyclesPerReducedElement).value))) < 1e-6)
+        #expect(try cycles("div") > cycles("add"), "a float division does not pipeline")
+        let convolution = try #require(plan.kernels.first { $0.layer == "conv" })
+        #expect(target.model.scratchBytes(of: convolution) == 4 * 4 * 5, "one float32 column of a filter row")
+    }
+
+    /// The terms a generated-C fit added are absent from the CMSIS-NN target, whose predictions they leave alone:
+    /// reductions and pooling read at the element rate, their outputs cost a requantised output.
+    @Test func absentTermsFallBackToTheOnesTheyRefine() throws {
+        let c = try Self.mcuCoefficients(try Target.named("stm32l4r5"))
+        #expect(c.cyclesPerElementOutput == nil && c.cyclesPerReducedElement == nil && c.cyclesPerPooledElement == nil && c.cyclesPerUnaryOutput == nil)
+        let values = c.perCount
+        #expect(values[14] == c.cyclesPerOutput.value && values[15] == c.cyclesPerElement.value && values[16] == c.cyclesPerElement.value)
+        #expect(values[17] == c.cyclesPerOutput.value)
+        #expect(values[12] == 0 && values[13] == 0)
+    }
+
     @Test func channelCountsDivisibleByFourAreCheaperPerMAC() throws {
         let target = try Target.named("stm32l4r5")
         func cyclesPerMAC(_ channels: Int, kernel: Int) throws -> Double {

@@ -47,7 +47,7 @@ extension Target {
     /// The cost model the target's coefficients describe.
     public var model: any CostModel {
         switch costModel {
-        case .mcu(let coefficients): return MCUCostModel(target: self, coefficients: coefficients)
+        case .mcu(let coefficients), .generatedC(let coefficients): return MCUCostModel(target: self, coefficients: coefficients)
         case .roofline(let coefficients): return RooflineCostModel(target: self, coefficients: coefficients)
         case .fitted(let coefficients): return FittedCostModel(target: self, coefficients: coefficients)
         }

@@ -7,7 +7,38 @@ public struct MCUCoefficients: Sendable, Equatable, Codable {
     public var perCount: [Double] {
         [cyclesPerAlignedMAC, cyclesPerUnalignedMAC, cyclesPerDepthwiseMAC, cyclesPerDenseMAC, cyclesPerIm2colValue, cyclesPerOutput,
          cyclesPerElement, cyclesPerKernel, flashCyclesPerWeightByte].map(\.value)
-            + [(cyclesPerContractionMAC ?? cyclesPerDenseMAC).value, cyclesPerRescale?.value ?? 0, cyclesPerIm2colRow?.value ?? 0]
+            + [(cyclesPerContractionMAC ?? cyclesPerDenseMAC).value, cyclesPerRescale?.value ?? 0, cyclesPerIm2colRow?.value ?? 0,
+               cyclesPerTranscendental?.value ?? 0, cyclesPerDivision?.value ?? 0, (cyclesPerElementOutput ?? cyclesPerOutput).value,
+               (cyclesPerReducedElement ?? cyclesPerElement).value, (cyclesPerPooledElement ?? cyclesPerElement).value,
+               (cyclesPerUnaryOutput ?? cyclesPerElementOutput ?? cyclesPerOutput).value]
+    }
+
+    /// Coefficients given in the order of `perCount`: aligned, unaligned, depthwise and dense MACs, im2col values,
+    /// outputs, elements, kernels, flash per weight byte, contraction MACs, rescalings, im2col rows, transcendentals,
+    /// divisions, element-wise outputs, reduced elements, pooled elements, unary outputs.
+    /// - Precondition: `perCount` has those eighteen values.
+    public init(perCount: [SourcedValue], stallFactor: SourcedValue, pointwiseUsesIm2col: Bool?) {
+        precondition(perCount.count == 18, "MCUCoefficients takes eighteen per-count values")
+        cyclesPerAlignedMAC = perCount[0]
+        cyclesPerUnalignedMAC = perCount[1]
+        cyclesPerDepthwiseMAC = perCount[2]
+        cyclesPerDenseMAC = perCount[3]
+        cyclesPerIm2colValue = perCount[4]
+        cyclesPerOutput = perCount[5]
+        cyclesPerElement = perCount[6]
+        cyclesPerKernel = perCount[7]
+        flashCyclesPerWeightByte = perCount[8]
+        cyclesPerContractionMAC = perCount[9]
+        cyclesPerRescale = perCount[10]
+        cyclesPerIm2colRow = perCount[11]
+        cyclesPerTranscendental = perCount[12]
+        cyclesPerDivision = perCount[13]
+        cyclesPerElementOutput = perCount[14]
+        cyclesPerReducedElement = perCount[15]
+        cyclesPerPooledElement = perCount[16]
+        cyclesPerUnaryOutput = perCount[17]
+        self.stallFactor = stallFactor
+        self.pointwiseUsesIm2col = pointwiseUsesIm2col
     }
 
     /// Cycles per multiply-accumulate in the dual-MAC (SMLAD) loop of a convolution's matrix product: four
@@ -23,7 +54,8 @@ public struct MCUCoefficients: Sendable, Equatable, Codable {
     public var cyclesPerIm2colValue: SourcedValue
     /// Cycles per output value for bias, requantisation (fixed-point multiply and shift), clamp and store.
     public var cyclesPerOutput: SourcedValue
-    /// Cycles per value read by pooling, element-wise arithmetic, reductions and moves of data.
+    /// Cycles per value read by element-wise arithmetic and moves of data (and by reductions and pooling windows
+    /// where their own terms are absent).
     public var cyclesPerElement: SourcedValue
     /// Cycles per kernel call: argument checks, loop set-up, the call itself.
     public var cyclesPerKernel: SourcedValue
@@ -41,11 +73,28 @@ public struct MCUCoefficients: Sendable, Equatable, Codable {
     /// Cycles per channel row of an im2col copy (the loop over one input channel's taps: pulse's kernels pay it per
     /// channel, so a 1-tap filter pays it per value); 0 when absent.
     public var cyclesPerIm2colRow: SourcedValue?
+    /// Extra cycles per value of an exponential, logarithm, sigmoid or tanh beyond any other element-wise function's
+    /// (a libm call in float32; a table look-up like the rest in int8); 0 when absent.
+    public var cyclesPerTranscendental: SourcedValue?
+    /// Extra cycles per value of a division beyond any other binary operation's (a float division does not pipeline;
+    /// the int8 quotient is counted as a rescaling instead); 0 when absent.
+    public var cyclesPerDivision: SourcedValue?
+    /// Cycles per output of element-wise, reduction and pooling kernels, when it differs from a matrix product's
+    /// (a float output is stored; an int8 one is requantised like any other); `cyclesPerOutput` when absent.
+    public var cyclesPerElementOutput: SourcedValue?
+    /// Cycles per value read by a reduction, when its loop (a running maximum and sum) differs from element-wise
+    /// arithmetic's; `cyclesPerElement` when absent.
+    public var cyclesPerReducedElement: SourcedValue?
+    /// Cycles per value read by a pooling window, with its bounds check; `cyclesPerElement` when absent.
+    public var cyclesPerPooledElement: SourcedValue?
+    /// Cycles per output of a unary element-wise function (an int8 table look-up, with no requantisation; a float
+    /// loop with no strides), when it differs from a binary one's; `cyclesPerElementOutput` when absent.
+    public var cyclesPerUnaryOutput: SourcedValue?
     /// Whether a pointwise convolution copies its input into an im2col column like any other (pulse's generated
     /// code); absent or `false` for CMSIS-NN's fast 1 × 1 path over channel counts divisible by four.
     public var pointwiseUsesIm2col: Bool?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case cyclesPerAlignedMAC = "cycles_per_aligned_mac", cyclesPerUnalignedMAC = "cycles_per_unaligned_mac"
         case cyclesPerDepthwiseMAC = "cycles_per_depthwise_mac", cyclesPerDenseMAC = "cycles_per_dense_mac"
         case cyclesPerIm2colValue = "cycles_per_im2col_value", cyclesPerOutput = "cycles_per_output"
@@ -53,10 +102,16 @@ public struct MCUCoefficients: Sendable, Equatable, Codable {
         case flashCyclesPerWeightByte = "flash_cycles_per_weight_byte", stallFactor = "stall_factor"
         case cyclesPerContractionMAC = "cycles_per_contraction_mac", cyclesPerRescale = "cycles_per_rescale"
         case pointwiseUsesIm2col = "pointwise_uses_im2col", cyclesPerIm2colRow = "cycles_per_im2col_row"
+        case cyclesPerTranscendental = "cycles_per_transcendental", cyclesPerDivision = "cycles_per_division"
+        case cyclesPerElementOutput = "cycles_per_element_output", cyclesPerReducedElement = "cycles_per_reduced_element"
+        case cyclesPerPooledElement = "cycles_per_pooled_element", cyclesPerUnaryOutput = "cycles_per_unary_output"
     }
 }
 
-/// Latency of int8 kernels on a Cortex-M, following the loop structure of CMSIS-NN's kernels:
+/// Latency of kernels from counts of their loops. Two codes are modelled: CMSIS-NN's int8 kernels on a Cortex-M
+/// (below), and pulse's own generated C (`pointwiseUsesIm2col`: every convolution copies its input into a column),
+/// int8 on a Cortex-M4 or float32 on an application core (a `generatedC` target), each with coefficients fitted
+/// to what that code executes. The loop structure of CMSIS-NN's kernels:
 ///
 /// - **Convolution** (`arm_convolve_s8`): each output pixel's window is copied into an im2col buffer as 16-bit
 ///   values (`rowLength = channels / groups × taps` values), then a matrix product runs two output channels by
@@ -95,7 +150,7 @@ public struct MCUCostModel: CostModel {
         public var im2colValues = 0.0
         /// Values requantised and stored.
         public var outputs = 0.0
-        /// Values read by pooling, element-wise arithmetic, reductions and data moves.
+        /// Values read by element-wise arithmetic and data moves.
         public var elements = 0.0
         /// Kernel calls (1, or 0 for a folded kernel or a reshape).
         public var kernels = 0.0
@@ -107,15 +162,27 @@ public struct MCUCostModel: CostModel {
         public var rescales = 0.0
         /// Channel rows copied into im2col columns (one per input channel and output position).
         public var im2colRows = 0.0
+        /// Values of exponentials, logarithms, sigmoids and tanhs.
+        public var transcendentals = 0.0
+        /// Values of divisions.
+        public var divisions = 0.0
+        /// Outputs of binary element-wise, reduction and pooling kernels (`outputs` counts those of matrix products).
+        public var elementOutputs = 0.0
+        /// Values read by reductions, and by pooling windows (`elements` counts element-wise arithmetic and moves).
+        public var reducedElements = 0.0
+        public var pooledElements = 0.0
+        /// Outputs of unary element-wise functions (`elementOutputs` counts binary ones).
+        public var unaryOutputs = 0.0
 
         /// No work at all.
         public init() {}
 
         /// The counts in the order of `MCUCoefficients.perCount`: aligned, unaligned, depthwise and dense MACs,
-        /// im2col values, outputs, elements, kernels, weight bytes, contraction MACs, rescalings, im2col rows.
+        /// im2col values, outputs, elements, kernels, weight bytes, contraction MACs, rescalings, im2col rows, transcendentals,
+        /// divisions, element-wise outputs, reduced elements, pooled elements, unary outputs.
         public var values: [Double] {
             [alignedMACs, unalignedMACs, depthwiseMACs, denseMACs, im2colValues, outputs, elements, kernels, weightBytes, contractionMACs, rescales,
-             im2colRows]
+             im2colRows, transcendentals, divisions, elementOutputs, reducedElements, pooledElements, unaryOutputs]
         }
     }
 
@@ -163,7 +230,10 @@ public struct MCUCostModel: CostModel {
             counts.unalignedMACs = macs
             counts.outputs = outputs
         case .elementwise(let primitive):
-            counts.outputs = outputs
+            switch primitive {
+            case .add, .sub, .mul, .div: counts.elementOutputs = outputs
+            default: counts.unaryOutputs = outputs
+            }
             switch primitive {
             case .add, .sub:
                 counts.elements = 2 * outputs
@@ -173,15 +243,19 @@ public struct MCUCostModel: CostModel {
             case .div:
                 counts.elements = 2 * outputs
                 counts.rescales = outputs
+                counts.divisions = outputs
+            case .exp, .log, .sigmoid, .tanh:
+                counts.elements = outputs
+                counts.transcendentals = outputs
             default:
                 counts.elements = outputs
             }
         case .reduction:
-            counts.elements = Double(features.inputValues)
-            counts.outputs = outputs
+            counts.reducedElements = Double(features.inputValues)
+            counts.elementOutputs = outputs
         case .pooling(let pooling):
-            counts.elements = outputs * Double(pooling.size)
-            counts.outputs = outputs
+            counts.pooledElements = outputs * Double(pooling.size)
+            counts.elementOutputs = outputs
         case .dataMove:
             counts.elements = outputs
         }
@@ -194,13 +268,13 @@ public struct MCUCostModel: CostModel {
         return KernelCost(cycles: cycles * coefficients.stallFactor.value, clockHz: target.clockHz.value)
     }
 
-    /// The im2col buffers: with `pointwiseUsesIm2col` (pulse's kernels), one 16-bit column of a filter row for every
-    /// convolution; otherwise CMSIS-NN's, two 16-bit columns of a convolution (none for the fast pointwise path) and
+    /// The im2col buffers: with `pointwiseUsesIm2col` (pulse's kernels), one column of a filter row for every
+    /// convolution, in 16-bit values for int8 and in the target's type otherwise; otherwise CMSIS-NN's, two 16-bit columns of a convolution (none for the fast pointwise path) and
     /// one of a depthwise convolution.
     public func scratchBytes(of kernel: Kernel) -> Int {
         guard kernel.dependsOnInput, case .convolution(let convolution) = kernel.operation else { return 0 }
         let rowLength = convolution.channelsPerGroup * convolution.kernelSize.reduce(1, *)
-        if coefficients.pointwiseUsesIm2col == true { return 2 * rowLength }
+        if coefficients.pointwiseUsesIm2col == true { return (target.dataType == .int8 ? 2 : target.dataType.bytes) * rowLength }
         guard convolution.spatialRank > 0 else { return 0 }
         switch convolution.kind {
         case .depthwise: return 2 * convolution.inputChannels * convolution.kernelSize.reduce(1, *)

@@ -2,7 +2,7 @@ import Foundation
 
 extension Target {
     /// The names of the targets shipped with pulse, which `named(_:)` loads.
-    public static let shippedNames = ["mcu", "stm32l4r5", "rpi3", "redmi7s", "host"]
+    public static let shippedNames = ["mcu", "stm32l4r5", "rpi3", "redmi7s", "rpi3-pulse-c", "redmi7s-pulse-c", "host"]
 
     /// The shipped target called `name`.
     /// - Throws: `TargetError` when no shipped target has that name or its file is unreadable.
@@ -57,7 +57,7 @@ extension Target {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let tree = try JSONSerialization.jsonObject(with: encoder.encode(self))
-        try Self.checkConstants(in: tree, path: [], origin: origin)
+        try Self.checkConstants(in: tree, path: [], origin: origin, zeroable: zeroableTerms)
         for (field, value) in [("cores", cores.value), ("threads", threads.value)] where value.rounded() != value {
             throw TargetError(target: origin, field: field + ".value", "\(value) is not a whole number")
         }
@@ -73,16 +73,27 @@ extension Target {
 
     /// The mcu model's terms a fit may set to zero: flash wait states an emulator cannot see, and the terms that
     /// describe pulse's own kernels.
-    static let zeroableMCUTerms: Set<String> = ["flash_cycles_per_weight_byte", "cycles_per_rescale", "cycles_per_im2col_row"]
+    static let zeroableMCUTerms: Set<String> = ["flash_cycles_per_weight_byte", "cycles_per_rescale", "cycles_per_im2col_row",
+                                                         "cycles_per_transcendental", "cycles_per_division"]
 
-    private static func checkConstants(in node: Any, path: [String], origin: String) throws {
+    /// The per-count terms of a generated-C model, any of which a fit to llvm-mca cycles may find to cost nothing
+    /// beside the others (the stall factor excepted).
+    static let zeroableGeneratedCTerms: Set<String> = Set(MCUCoefficients.CodingKeys.allCases.map(\.rawValue)).subtracting(["stall_factor"])
+
+    /// The terms of this target's cost model that may be zero.
+    var zeroableTerms: Set<String> {
+        if case .generatedC = costModel { return Self.zeroableGeneratedCTerms }
+        return Self.zeroableMCUTerms
+    }
+
+    private static func checkConstants(in node: Any, path: [String], origin: String, zeroable: Set<String>) throws {
         guard let object = node as? [String: Any] else { return }
         if object.keys.contains("value"), object.keys.contains("source") {
             let field = path.joined(separator: ".")
             guard let value = (object["value"] as? NSNumber)?.doubleValue, let source = object["source"] as? String else {
                 throw TargetError(target: origin, field: field + ".value", "\(object["value"] ?? "nothing") must be a positive finite number")
             }
-            let mayBeZero = path.contains("classes") || (path.contains("coefficients") && path.last.map(Self.zeroableMCUTerms.contains) == true)
+            let mayBeZero = path.contains("classes") || (path.contains("coefficients") && path.last.map(zeroable.contains) == true)
             guard value.isFinite, value > 0 || (mayBeZero && value == 0) else {
                 throw TargetError(target: origin, field: field + ".value", "\(value) must be \(mayBeZero ? "non-negative" : "positive") and finite")
             }
@@ -92,7 +103,7 @@ extension Target {
             return
         }
         for (key, child) in object.sorted(by: { $0.key < $1.key }) {
-            try checkConstants(in: child, path: path + [key], origin: origin)
+            try checkConstants(in: child, path: path + [key], origin: origin, zeroable: zeroable)
         }
     }
 }

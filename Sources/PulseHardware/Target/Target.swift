@@ -78,6 +78,9 @@ public struct MemoryLimits: Sendable, Equatable, Codable {
 public enum CostModelCoefficients: Sendable, Equatable, Codable {
     /// The loop structure of CMSIS-NN-class int8 kernels on a Cortex-M (`MCUCostModel`).
     case mcu(MCUCoefficients)
+    /// pulse's generated float32 C on an application core: the loop counts of `MCUCostModel` with coefficients that
+    /// `pulse firmware fit` fits to llvm-mca cycles of the executed blocks. Compute only: llvm-mca sees no cache misses.
+    case generatedC(MCUCoefficients)
     /// Per-kernel compute and memory time plus a fixed overhead (`RooflineCostModel`).
     case roofline(RooflineCoefficients)
     /// Per-class linear models fitted to micro-benchmarks of pulse's own kernels (`FittedCostModel`).
@@ -90,11 +93,12 @@ public enum CostModelCoefficients: Sendable, Equatable, Codable {
         let kind = try container.decode(String.self, forKey: .kind)
         switch kind {
         case "mcu": self = .mcu(try container.decode(MCUCoefficients.self, forKey: .coefficients))
+        case "generated_c": self = .generatedC(try container.decode(MCUCoefficients.self, forKey: .coefficients))
         case "roofline": self = .roofline(try container.decode(RooflineCoefficients.self, forKey: .coefficients))
         case "fitted": self = .fitted(try container.decode(FittedCoefficients.self, forKey: .coefficients))
         default:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: container,
-                                                   debugDescription: "unknown cost model \"\(kind)\" (mcu, roofline or fitted)")
+                                                   debugDescription: "unknown cost model \"\(kind)\" (mcu, generated_c, roofline or fitted)")
         }
     }
 
@@ -103,6 +107,9 @@ public enum CostModelCoefficients: Sendable, Equatable, Codable {
         switch self {
         case .mcu(let coefficients):
             try container.encode("mcu", forKey: .kind)
+            try container.encode(coefficients, forKey: .coefficients)
+        case .generatedC(let coefficients):
+            try container.encode("generated_c", forKey: .kind)
             try container.encode(coefficients, forKey: .coefficients)
         case .roofline(let coefficients):
             try container.encode("roofline", forKey: .kind)

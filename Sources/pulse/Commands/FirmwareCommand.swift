@@ -22,13 +22,15 @@ struct FirmwareCommand: ParsableCommand {
                 arm-none-eabi-gcc under qemu-system-arm -M mps2-an386; AArch64 with aarch64-linux-gnu-gcc under \
                 qemu-aarch64) must give the integer reference's outputs bit for bit. The Cortex-M4 run is counted by a QEMU \
                 plugin, per kernel; cycles come from the executed instruction mix and the Cortex-M4 instruction timings, \
-                against the --target's cost model. Flash and SRAM come from the ELF's symbols.
+                against the --target's cost model. Flash and SRAM come from the ELF's symbols. The float32 variant is \
+                built the same three ways and must agree with the float model within 1e-5; with an AArch64 --target its \
+                AArch64 run is the one counted, each executed block timed by llvm-mca.
                 """)
 
         @Option(help: "The model file (.h5).")
         var model: String
 
-        @Option(help: "The target whose cost model the counts are set against: mcu or stm32l4r5 (the int8 Cortex-M4 build), rpi3 or redmi7s (the float32 AArch64 build, timed by llvm-mca's Cortex-A53 or Cortex-A73 model).")
+        @Option(help: "The target whose cost model the counts are set against: mcu or stm32l4r5 (the int8 Cortex-M4 build); rpi3-pulse-c, redmi7s-pulse-c (pulse's float32 C, fitted to these counts), rpi3 or redmi7s (an ncnn-class runtime) for the float32 AArch64 build, timed by llvm-mca's Cortex-A53 or Cortex-A73 model.")
         var target = "mcu"
 
         @Option(parsing: .upToNextOption, help: "Recordings (or folders of them) whose windows calibrate the int8 ranges.")
@@ -56,10 +58,7 @@ struct FirmwareCommand: ParsableCommand {
 
         func run() throws {
             let target = try Target.named(self.target)
-            let aarch64Core = target.core.contains("A53") ? "cortex-a53" : (target.core.contains("A73") || target.core.contains("Kryo 260") ? "cortex-a73" : nil)
-            if case .mcu = target.costModel {} else if aarch64Core == nil {
-                throw CommandError("--target \(self.target): the firmware check counts a Cortex-M4 (mcu, stm32l4r5) or a Cortex-A53/A73 (rpi3, redmi7s)")
-            }
+            let core = try CountedCore(target)
             let harness = try FirmwareHarness(directory: self.harness)
             let file = try ModelFile(path: model)
             let calibrator = try FirmwareCalibration(model: file)
@@ -79,6 +78,7 @@ struct FirmwareCommand: ParsableCommand {
                 to: generated, extra: ["pulse_windows.h": CCodeGenerator.windowsHeader(inputs, inputSize: quantised.input.count)])
 
             var check = FirmwareCheck()
+            check.countedCore = core.description
             var m4: String?
             for build in FirmwareTarget.allCases {
                 progress("building and running \(build.rawValue)")
@@ -103,33 +103,19 @@ struct FirmwareCommand: ParsableCommand {
                 check.floatBuilds.append(.init(target: build, relativeError: FirmwareCheck.relativeError(run.floatOutputs, expected),
                                                runSeconds: run.seconds))
             }
-            if case .mcu = target.costModel, let m4 {
-                progress("counting the Cortex-M4 run")
-                let countsPath = directory + "/m4-counts.txt"
-                _ = try harness.run(.m4, elf: m4, outputSize: quantised.output.count, counts: countsPath)
-                let counts = try InstructionCounts(path: countsPath)
+            if let elf = core == .cortexM4 ? m4 : floatAArch64 {
+                progress("counting the \(core == .cortexM4 ? "Cortex-M4" : "float32 AArch64") run")
+                let run = try core.count(elf: elf, harness: harness, outputSize: width, kernelCount: quantised.kernels.count,
+                                         countsPath: directory + "/counts.txt")
                 (check.kernels, check.glueInstructions, check.glueCycles) = FirmwareCheck.kernelCounts(
-                    counts, model: quantised, windows: inputs.count, costModel: target.model) { CortexM4Timing.cycles(of: counts.mnemonics(where: $0)) }
-                check.countedCore = "Cortex-M4, int8, cycles from the executed instruction mix and the Cortex-M4 timings"
+                    run.counts, model: quantised, windows: inputs.count, costModel: target.model, float: core != .cortexM4, cycles: run.cycles)
+            }
+            if core == .cortexM4, let m4 {
                 let symbols = try harness.symbolSizes(.m4, elf: m4)
                 (check.modelFlashBytes, check.sramBytes) = FirmwareCheck.modelBytes(symbols)
                 let memory = MemoryReport(plan: quantised.plan, memory: quantised.memory, dataType: .int8, model: target.model)
                 check.predictedFlashBytes = memory.parameterBytes
                 check.predictedSRAMBytes = memory.arenaBytes + memory.scratchBytes
-            } else if let aarch64Core, let floatAArch64 {
-                progress("counting the float32 AArch64 run (llvm-mca \(aarch64Core))")
-                let countsPath = directory + "/aarch64-counts.txt"
-                _ = try harness.run(.aarch64, elf: floatAArch64, outputSize: width, valueBytes: 4, counts: countsPath)
-                let counts = try InstructionCounts(path: countsPath)
-                // The model's regions only: the harness's printing between runs is not timed.
-                let perExecution = try LLVMMCATiming.cyclesPerExecution(
-                    of: Array(counts.blockExecutions { MarkedRegion(region: $0, kernelCount: quantised.kernels.count).isModel }.keys),
-                    in: counts, cpu: aarch64Core)
-                (check.kernels, check.glueInstructions, check.glueCycles) = FirmwareCheck.kernelCounts(
-                    counts, model: quantised, windows: inputs.count, costModel: target.model, float: true) {
-                        LLVMMCATiming.cycles(counts, perExecution: perExecution, where: $0)
-                    }
-                check.countedCore = "\(aarch64Core) (llvm-mca), float32, cycles of each executed block"
             }
             let report = FirmwareCheckReport(check: check, target: target, model: model, recording: source, windows: inputs.count)
             print(json ? try JSONText.encode(report.json) : report.text)

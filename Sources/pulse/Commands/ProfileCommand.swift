@@ -9,8 +9,9 @@ struct ProfileCommand: ParsableCommand {
         abstract: "Cost a model on a target: per-layer and per-kernel latency, energy and memory (operator complexity analysis).",
         discussion: """
             Targets: mcu (nRF52840-class Cortex-M4F, int8), stm32l4r5 (Cortex-M4F at 120 MHz, int8), rpi3 (Raspberry Pi \
-            3 B+, one Cortex-A53), redmi7s (Snapdragon 660, one Kryo 260 Gold core) and host (this machine, fitted to \
-            micro-benchmarks of pulse's kernels), or all of them (--target all); --target-file reads your own. Every \
+            3 B+, one Cortex-A53), redmi7s (Snapdragon 660, one Kryo 260 Gold core), both as an ncnn-class runtime; \
+            rpi3-pulse-c and redmi7s-pulse-c (the same cores running pulse's generated float32 C, fitted by pulse firmware \
+            fit); and host (this machine, fitted to micro-benchmarks of pulse's kernels), or all of them (--target all); --target-file reads your own. Every \
             latency on a device is a model, not a measurement.
 
             --validate sets the target's predictions against measurements it was not fitted on: on host, timings of 36 \

@@ -4,9 +4,10 @@ import PulseGraph
 import PulseHardware
 import PulseModels
 
-/// Fits the mcu cost model's coefficients to what pulse's generated int8 code executes on the Cortex-M4: every
-/// kernel of the fitting graphs is counted under QEMU, and the coefficients minimise the squared relative error
-/// of the predicted cycles against the counted ones. The shipped models are the validation set.
+/// Fits a loop-count cost model (`MCUCostModel`) to what pulse's generated code executes: on the Cortex-M4 the int8
+/// build, counted under QEMU and timed by the instruction mix; on an AArch64 core the float32 build, counted under
+/// QEMU and timed by llvm-mca. Every kernel of the fitting graphs is counted, and the coefficients minimise the
+/// squared relative error of the predicted cycles against the counted ones. The shipped models are the validation set.
 struct FirmwareFit {
     /// One kernel's counts and counted cycles.
     struct Sample {
@@ -15,30 +16,36 @@ struct FirmwareFit {
         var kind: String
         /// The counts as pulse's generated code runs the kernel (pointwise convolutions through im2col).
         var counts: MCUCostModel.Counts
-        /// The counts as the target's model structure sees them (before the fit).
-        var targetCounts: MCUCostModel.Counts
+        /// The cycles the target's cost model predicted before the fit.
+        var beforeCycles: Double
         var countedCycles: Double
     }
 
-    /// Builds `quantised` for the Cortex-M4 with `inputs`, runs it with the counting plugin, and returns its
-    /// kernels' samples and the whole run's counted cycles per window.
-    static func measure(_ quantised: QuantisedModel, inputs: [[Int8]], name: String, harness: FirmwareHarness,
-                        directory: String, target: MCUCoefficients) throws -> [Sample] {
+    /// Builds `quantised` (int8 for the Cortex-M4, float32 with `parameters` for an AArch64 core) with `windows` as
+    /// input, runs it with the counting plugin, and returns its kernels' samples, per window, against `before`.
+    static func measure(_ quantised: QuantisedModel, parameters: [String: Tensor], windows: [[Float]], name: String, core: CountedCore,
+                        harness: FirmwareHarness, directory: String, before: any CostModel) throws -> [Sample] {
         let generated = directory + "/gen"
-        try CCodeGenerator(model: quantised, title: name).write(
-            to: generated, extra: ["pulse_windows.h": CCodeGenerator.windowsHeader(inputs, inputSize: quantised.input.count)])
-        let elf = try harness.build(.m4, generated: generated, build: directory + "/build")
-        let countsPath = directory + "/m4-counts.txt"
-        _ = try harness.run(.m4, elf: elf, outputSize: quantised.output.count, counts: countsPath)
-        let counts = try InstructionCounts(path: countsPath)
+        switch core {
+        case .cortexM4:
+            let inputs = try windows.map { try quantised.quantise(window: $0, name: name) }
+            try CCodeGenerator(model: quantised, title: name).write(
+                to: generated, extra: ["pulse_windows.h": CCodeGenerator.windowsHeader(inputs, inputSize: quantised.input.count)])
+        case .aarch64:
+            try FloatCodeGenerator(model: quantised, parameters: parameters, title: name).write(
+                to: generated, extra: ["pulse_windows.h": FloatCodeGenerator.windowsHeader(windows, inputSize: quantised.input.count)])
+        }
+        let elf = try harness.build(core == .cortexM4 ? .m4 : .aarch64, generated: generated, build: directory + "/build")
+        let run = try core.count(elf: elf, harness: harness, outputSize: quantised.output.count, kernelCount: quantised.kernels.count,
+                                 countsPath: directory + "/counts.txt")
         return quantised.kernels.enumerated().map { position, integer in
             let kernel = quantised.plan.kernels[integer.kernel]
-            let mnemonics = counts.mnemonics { MarkedRegion(region: $0, kernelCount: quantised.kernels.count) == .kernel(position) }
             let features = KernelFeatures(kernel, in: quantised.plan)
             return Sample(graph: name, kernel: integer.kernel, kind: kernel.kind.rawValue,
                           counts: MCUCostModel.counts(of: kernel, features: features, pointwiseUsesIm2col: true),
-                          targetCounts: MCUCostModel.counts(of: kernel, features: features, pointwiseUsesIm2col: target.pointwiseUsesIm2col ?? false),
-                          countedCycles: CortexM4Timing.cycles(of: mnemonics) / Double(inputs.count))
+                          beforeCycles: before.cost(of: kernel, features: features, batch: 1, threads: 1).cycles,
+                          countedCycles: run.cycles { MarkedRegion(region: $0, kernelCount: quantised.kernels.count) == .kernel(position) }
+                              / Double(windows.count))
         }
     }
 
@@ -67,10 +74,37 @@ struct FirmwareFit {
         }
     }
 
-    /// Cycles `coefficients` predict for `sample` (any stall factor already folded in), with the counts of pulse's
-    /// code or, with `asTarget`, of the target's model structure.
-    static func predicted(_ sample: Sample, _ coefficients: [Double], asTarget: Bool = false) -> Double {
-        zip(asTarget ? sample.targetCounts.values : sample.counts.values, coefficients).reduce(0) { $0 + $1.0 * $1.1 }
+    /// Element-wise functions over three shapes: each unary function alone (a logarithm after an exponential, so that
+    /// its input is positive), and each binary one between the input and its exponential, so that the fit sees
+    /// exponentials, logarithms, sigmoids, tanhs and divisions, which no micro-benchmark graph runs.
+    static func elementwiseGraphs() throws -> [(name: String, graph: Graph)] {
+        let unary: [(String, Primitive)] = [("exp", .exp), ("sigmoid", .sigmoid), ("tanh", .tanh), ("relu", .relu), ("abs", .abs)]
+        let binary: [(String, Primitive)] = [("add", .add), ("sub", .sub), ("mul", .mul), ("div", .div)]
+        var graphs: [(name: String, graph: Graph)] = []
+        for shape in [[4, 256], [16, 113], [2, 500]] {
+            func graph(_ body: (Int, inout Graph) throws -> Int) throws -> Graph {
+                var graph = Graph()
+                let x = try graph.append(.input(name: "x"), shape: shape, layer: "input")
+                graph.outputs = [try body(x, &graph)]
+                return graph
+            }
+            let size = "\(shape[0])×\(shape[1])"
+            for (name, primitive) in unary {
+                graphs.append(("\(name) \(size)", try graph { x, graph in try graph.append(primitive, [x], layer: name) }))
+            }
+            graphs.append(("log \(size)", try graph { x, graph in try graph.append(.log, [try graph.append(.exp, [x], layer: "exp")], layer: "log") }))
+            for (name, primitive) in binary {
+                graphs.append(("\(name) \(size)", try graph { x, graph in
+                    try graph.append(primitive, [x, try graph.append(.exp, [x], layer: "exp")], layer: name)
+                }))
+            }
+        }
+        return graphs
+    }
+
+    /// Cycles `coefficients` predict for `sample`.
+    static func predicted(_ sample: Sample, _ coefficients: [Double]) -> Double {
+        zip(sample.counts.values, coefficients).reduce(0) { $0 + $1.0 * $1.1 }
     }
 
     /// The terms some sample counts (the weight-byte term excepted): the ones the fit sets.
@@ -82,23 +116,31 @@ struct FirmwareFit {
     /// Index of the weight-byte term in `MCUCostModel.Counts.values`.
     static let weightBytesColumn = 8
 
-    /// The coefficients (in `MCUCostModel.Counts.values` order, the weight-byte term held at zero: QEMU sees no
-    /// flash wait states) that minimise the squared relative error over `samples`; a term no sample counts keeps its
-    /// `fallback`. `nil` when the system is singular.
+    /// The non-negative coefficients (in `MCUCostModel.Counts.values` order, the weight-byte term held at zero: QEMU
+    /// sees no flash wait states) that minimise the squared relative error over `samples`: a term whose least-squares
+    /// value is negative is set to zero and the rest refitted. A term no sample counts keeps its `fallback`. `nil` when
+    /// the system is singular.
     static func fit(_ samples: [Sample], fallback: [Double]) -> [Double]? {
-        let used = fitted(samples)
-        let rows = samples.filter { $0.countedCycles > 0 }.map { sample in used.map { sample.counts.values[$0] / sample.countedCycles } }
-        guard let solution = FittedTerms.leastSquares(rows, [Double](repeating: 1, count: rows.count)) else { return nil }
+        var used = fitted(samples)
+        let counted = samples.filter { $0.countedCycles > 0 }
         var coefficients = fallback
         coefficients[weightBytesColumn] = 0
-        for (column, value) in zip(used, solution) { coefficients[column] = value }
+        while !used.isEmpty {
+            let rows = counted.map { sample in used.map { sample.counts.values[$0] / sample.countedCycles } }
+            guard let solution = FittedTerms.leastSquares(rows, [Double](repeating: 1, count: rows.count)) else { return nil }
+            if let negative = solution.indices.filter({ solution[$0] < 0 }).min(by: { solution[$0] < solution[$1] }) {
+                coefficients[used[negative]] = 0
+                used.remove(at: negative)
+                continue
+            }
+            for (column, value) in zip(used, solution) { coefficients[column] = value }
+            break
+        }
         return coefficients
     }
 
-    /// Per-kernel Spearman, share within ±15 %, and median absolute error of `coefficients` over `samples`.
-    static func summary(_ samples: [Sample], _ coefficients: [Double], asTarget: Bool = false)
-        -> (spearman: Double, within15: Double, medianError: Double) {
-        let predictions = samples.map { predicted($0, coefficients, asTarget: asTarget) }
+    /// Per-kernel Spearman, share within ±15 % and median absolute error of `predictions` of `samples`.
+    static func summary(_ samples: [Sample], _ predictions: [Double]) -> (spearman: Double, within15: Double, medianError: Double) {
         let errors = zip(predictions, samples).map { abs($0 / $1.countedCycles - 1) }.sorted()
         return (SpearmanCorrelation.coefficient(predictions, samples.map(\.countedCycles)), Double(errors.filter { $0 <= 0.15 }.count) / Double(max(1, errors.count)),
                 errors.isEmpty ? 0 : errors[errors.count / 2])

@@ -92,6 +92,7 @@ enum ProfileReport {
         case .mcu(let coefficients):
             return coefficients.pointwiseUsesIm2col == true
                 ? "loop model of pulse's int8 C kernels, fitted to Cortex-M4 instruction counts under QEMU" : "CMSIS-NN loop model"
+        case .generatedC: return "loop model of pulse's float32 C kernels, fitted to llvm-mca cycles of the executed blocks (compute only)"
         case .roofline: return "kernel-sum roofline"
         case .fitted(let coefficients): return "fitted to micro-benchmarks on \(coefficients.processor)"
         }

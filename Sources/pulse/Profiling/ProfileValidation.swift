@@ -31,6 +31,9 @@ enum ProfileValidation {
                 return ValidationCase(name: left.name, predictedSeconds: fit.predictedSeconds(left.plan, fitted), measuredSeconds: left.seconds)
             }
             return (ValidationSummary(cases: cases), "leave one network out: each prediction comes from coefficients fitted to the other five")
+        case .generatedC:
+            throw CommandError("no published measurement runs pulse's generated C on \(target.name): "
+                + "pulse firmware fit --target \(target.name) validates it against llvm-mca cycles of the shipped models")
         case .mcu(let coefficients):
             let networks = try mlperfNetworks(target)
             let counted = countedSeconds(networks, target: target, coefficients: coefficients)
