@@ -77,10 +77,10 @@ enum ProfileReport {
     /// One line per target: latency, energy, memory and whether the model fits.
     static func summary(_ profiles: [Profile], subject: String) -> String {
         var lines = ["\(subject) on every shipped target (latencies are models, not measurements)", "",
-                     pad("target", 11) + pad("latency ms", 12) + pad("energy µJ", 11) + pad("arena B", 10) + pad("params B", 11) + "  fits"]
+                     pad("target", 16) + pad("latency ms", 12) + pad("energy µJ", 11) + pad("arena B", 10) + pad("params B", 11) + "  fits"]
         for profile in profiles {
             let memory = profile.targetMemory
-            lines.append(pad(profile.target.name, 11) + pad(format(profile.seconds * 1e3, 3), 12)
+            lines.append(pad(profile.target.name, 16) + pad(format(profile.seconds * 1e3, 3), 12)
                 + pad(profile.joules.map { format($0 * 1e6, 1) } ?? "-", 11) + pad("\(memory.arenaBytes)", 10)
                 + pad("\(memory.parameterBytes)", 11) + "  " + (memory.fits ? "yes" : "no: " + memory.overLimits.joined(separator: "; ")))
         }
