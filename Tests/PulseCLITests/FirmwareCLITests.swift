@@ -36,6 +36,9 @@ import Testing
         #expect(report["sram_bytes"] as? Int == 9040 + 2 * 160)
         #expect(report["predicted_sram_bytes"] as? Int == 9040 + 2 * 160, "the mcu model plans pulse's arena and column")
         #expect((report["model_flash_bytes"] as? Int ?? 0) > 69_154)
+        let image = try #require(report["image"] as? [String: Int])
+        #expect((image["text_bytes"] ?? 0) > (report["model_flash_bytes"] as? Int ?? .max), "the whole image holds the model and the harness")
+        #expect((image["bss_bytes"] ?? 0) >= (report["sram_bytes"] as? Int ?? .max))
     }
 
     /// On the Pi's generated-C target the float32 AArch64 build is counted, each executed block timed by llvm-mca's
@@ -80,5 +83,21 @@ import Testing
         let again = try PulseProcess.run(arguments)
         #expect(again.status != 0)
         #expect(again.standardError.contains("exists; add --force"))
+    }
+
+    /// For a float32 target the float32 variant is written, without calibration recordings, and compiles as C99.
+    @Test func exportCForThePiWritesTheFloatVariant() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pulse-export-f32-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try PulseProcess.run(["export", "c", "--model", Self.model, "--out", directory.path, "--target", "rpi3"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(files == ["pulse_kernels_f32.c", "pulse_kernels_f32.h", "pulse_model.c", "pulse_model.h"])
+        let compile = try PulseProcess.execute("/usr/bin/env", ["gcc", "-std=c99", "-Wall", "-Werror", "-c", "pulse_model.c", "pulse_kernels_f32.c"],
+                                               in: directory.path)
+        #expect(compile.status == 0, "\(compile.standardError)")
+        let int8 = try PulseProcess.run(["export", "c", "--model", Self.model, "--out", directory.path + "-int8"])
+        #expect(int8.status != 0)
+        #expect(int8.standardError.contains("--target mcu is int8: give --calibration"))
     }
 }

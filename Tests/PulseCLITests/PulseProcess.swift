@@ -14,9 +14,16 @@ struct PulseProcess {
 
     /// Runs `pulse` with `arguments`, with `input` on its standard input (an empty one without).
     static func run(_ arguments: [String], input: String? = nil) throws -> PulseProcess {
+        try execute(productsDirectory.appendingPathComponent("pulse").path, arguments, input: input)
+    }
+
+    /// Runs the program at `path` with `arguments` in `directory` (the current one without), with `input` on its
+    /// standard input.
+    static func execute(_ path: String, _ arguments: [String], input: String? = nil, in directory: String? = nil) throws -> PulseProcess {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("pulse")
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let output = Pipe()
         let error = Pipe()
         let standardInput = Pipe()

@@ -87,6 +87,17 @@ public struct FirmwareHarness: Sendable {
         return sizes
     }
 
+    /// The whole image's sections as the toolchain's `size` reports them (harness, start-up and C library included).
+    /// - Throws: `FirmwareError.tool` when the tool fails or prints no Berkeley-format line.
+    public func imageSizes(_ target: FirmwareTarget, elf: String) throws -> (textBytes: Int, dataBytes: Int, bssBytes: Int) {
+        let result = try Self.execute("/usr/bin/env", [target.imageSizeTool, elf])
+        let fields = result.output.split(separator: "\n").dropFirst().first?.split(whereSeparator: \.isWhitespace).compactMap { Int($0) } ?? []
+        guard result.status == 0, fields.count >= 3 else {
+            throw FirmwareError(location: elf, .tool("\(target.imageSizeTool): \(result.errors.isEmpty ? result.output : result.errors)"))
+        }
+        return (fields[0], fields[1], fields[2])
+    }
+
     /// Runs `executable` with `arguments`; returns its status, standard output and standard error.
     static func execute(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
         let process = Process()

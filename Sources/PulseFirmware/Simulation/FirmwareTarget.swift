@@ -7,7 +7,10 @@ public enum FirmwareTarget: String, Sendable, CaseIterable, Codable {
     /// AArch64 Linux (aarch64-linux-gnu-gcc, static), run under `qemu-aarch64 -cpu cortex-a53`.
     case aarch64
 
-    /// The size tool of the target's toolchain.
+    /// The toolchain's `size`, which gives an image's text, data and bss.
+    public var imageSizeTool: String { String(sizeTool.dropLast(2)) + "size" }
+
+    /// The toolchain's `nm`, which gives each symbol's size.
     public var sizeTool: String {
         switch self {
         case .host: return "nm"

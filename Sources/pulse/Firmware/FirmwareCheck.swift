@@ -48,6 +48,8 @@ struct FirmwareCheck {
     var predictedFlashBytes = 0
     var predictedSRAMBytes = 0
     var modelFlashBytes = 0
+    /// The whole Cortex-M4 image (harness, start-up and C library included), from the toolchain's `size`.
+    var image: (textBytes: Int, dataBytes: Int, bssBytes: Int)?
     /// What was counted: "Cortex-M4 (int8)", or the llvm-mca model of an AArch64 core running the float32 variant.
     var countedCore = ""
 

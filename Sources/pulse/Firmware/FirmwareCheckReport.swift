@@ -54,6 +54,10 @@ struct FirmwareCheckReport {
         lines.append("SRAM (arena and im2col column, from the ELF): \(check.sramBytes) B; predicted arena + scratch \(check.predictedSRAMBytes) B "
                      + "(\(format((Double(check.predictedSRAMBytes) / Double(max(1, check.sramBytes)) - 1) * 100, 1)) %)")
         }
+        if let image = check.image {
+            lines.append("whole image (arm-none-eabi-size, with the harness and newlib-nano): text \(image.textBytes) B, data \(image.dataBytes) B, "
+                         + "bss \(image.bssBytes) B")
+        }
         lines.append("at \(format(target.clockHz.value / 1e6, 0)) MHz: \(format(latencySeconds * 1000, 2)) ms per window (counted), "
                      + "duty cycle \(format(dutyCycle * 100, 2)) % at one estimate every 2 s"
                      + (target.powerWatts.flatMap { power in
@@ -83,6 +87,9 @@ struct FirmwareCheckReport {
             result["predicted_flash_bytes"] = check.predictedFlashBytes
             result["sram_bytes"] = check.sramBytes
             result["predicted_sram_bytes"] = check.predictedSRAMBytes
+            if let image = check.image {
+                result["image"] = ["text_bytes": image.textBytes, "data_bytes": image.dataBytes, "bss_bytes": image.bssBytes]
+            }
             result["latency_seconds"] = latencySeconds
             result["duty_cycle"] = dutyCycle
             result["joules_per_day"] = joulesPerDay ?? NSNull()
