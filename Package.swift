@@ -48,7 +48,7 @@ let package = Package(
             dependencies: ["PulseSignals", "CFFTW", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "PulseGraph"),
         .target(name: "PulseEngine", dependencies: ["PulseGraph", "CBLAS", "CMalloc"], swiftSettings: engineSettings),
-        .target(name: "PulseModels", dependencies: ["PulseGraph", "PulseEngine", "PulseDSP", "PulseSignals"]),
+        .target(name: "PulseModels", dependencies: ["PulseGraph", "PulseEngine", "PulseDSP", "PulseSignals"], resources: [.copy("Bundled")]),
         .target(name: "PulseRuntime", dependencies: ["PulseModels", "PulseDSP", "PulseSignals", "PulseGraph"]),
         .target(name: "PulseHardware", dependencies: ["PulseGraph"], resources: [.copy("Targets")]),
         .target(name: "PulseFirmware", dependencies: ["PulseGraph"], resources: [.copy("C")]),

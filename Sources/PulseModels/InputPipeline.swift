@@ -17,6 +17,11 @@ public struct InputPipeline: Sendable {
     /// - Throws: `RecordingError` when the recording fails validation; `DSPError` when a rate cannot hold the band.
     public func windows(_ recording: Recording, layout: WindowLayout) throws -> (inputs: [[Float]], valid: [Bool]) {
         try recording.validate(source: recording.name, layout: layout)
+        let lowestRateHz = 2 * input.bandHighHz
+        for (field, rate) in [("fs_ppg", recording.ppg.sampleRateHz), ("fs_acc", recording.acc.sampleRateHz)] where rate <= lowestRateHz {
+            throw RecordingError(path: recording.name, .cannotEstimate(
+                "\(field) is \(rate) Hz, the model's input needs more than \(lowestRateHz) Hz (twice its \(input.bandHighHz) Hz band edge)"))
+        }
         let (ppg, acc) = try SignalConditioner.condition(recording, configuration: input.conditioning, preprocessing: preprocessing)
         let validity = recording.analysableWindows(layout)
         let length = input.windowSamples

@@ -114,7 +114,9 @@ import Testing
         #expect(evaluate.status != 0 && evaluate.standardError.contains("unlabelled.h5: has no reference heart rate"))
         try SyntheticRecording.make(name: "slow", ppgRateHz: 6, accRateHz: 6).writeHDF5(to: directory.path("slow.h5"))
         let slow = try PulseProcess.run(["estimate", directory.path("slow.h5")])
-        #expect(slow.status != 0 && slow.standardError.contains("slow.h5: cannot be estimated: fs_ppg is 6.0 Hz"))
+        #expect(slow.status != 0 && slow.standardError.contains("slow.h5: cannot be estimated: fs_ppg is 6.0 Hz, the model's input needs more than 8.0 Hz"))
+        let slowSpectral = try PulseProcess.run(["estimate", directory.path("slow.h5"), "--method", "spectral"])
+        #expect(slowSpectral.status != 0 && slowSpectral.standardError.contains("fs_ppg is 6.0 Hz, the spectral estimator needs more than 8.0 Hz"))
         let plot = try PulseProcess.run(["estimate", directory.path("unlabelled.h5"), "--plot", directory.path("no/such/plot.svg")])
         #expect(plot.status != 0 && plot.standardError.contains("plot.svg: cannot be written") && plot.standardOutput.isEmpty)
     }

@@ -29,7 +29,8 @@ import PulseTestSupport
                                     "--spectral-weights", "0.5", "--json"])
         let estimators = try #require(report["estimators"] as? [[String: Any]])
         #expect(estimators.compactMap { $0["estimator"] as? String } == ["spectral", "neural", "fused a=1.00 w=0.50 h=0.0"])
-        let expected: [[String]] = [["--method", "spectral"], ["--model", SearchCLITests.model], ["--model", SearchCLITests.model, "--spectral-weight", "0.5"]]
+        let expected: [[String]] = [["--method", "spectral"], ["--model", SearchCLITests.model],
+                                    ["--model", SearchCLITests.model, "--neural-weight", "1", "--spectral-weight", "0.5", "--harmonic-weight", "0"]]
         for (estimator, options) in zip(estimators, expected) {
             let alone = Self.recordingMAE(try Self.json(["evaluate", SearchCLITests.signals, "--json"] + options))
             let folded = Self.recordingMAE(estimator)
@@ -40,7 +41,9 @@ import PulseTestSupport
 
     @Test func foldsRefuseAModelAndBadWeights() throws {
         for arguments in [["--folds", "2", "--model", SearchCLITests.model], ["--folds", "1"], ["--folds", "2", "--spectral-weights", "-1"],
-                          ["--spectral-weight", "0.5"], ["--folds", "2", "--neural-weights", "0"], ["--model", SearchCLITests.model, "--neural-weight", "0"]] {
+                          ["--method", "spectral", "--spectral-weight", "0.5"], ["--method", "neural", "--harmonic-weight", "1"],
+                          ["--method", "spectral", "--model", SearchCLITests.model],
+                          ["--folds", "2", "--neural-weights", "0"], ["--model", SearchCLITests.model, "--neural-weight", "0"]] {
             let run = try PulseProcess.run(["evaluate", SearchCLITests.signals] + arguments)
             #expect(run.status != 0, "\(arguments)")
         }

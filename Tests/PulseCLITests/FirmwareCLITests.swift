@@ -68,7 +68,7 @@ import Testing
     @Test func int8ScoringNeedsCalibration() throws {
         let run = try PulseProcess.run(["evaluate", "x.h5", "--model", Self.model, "--int8"])
         #expect(run.status != 0)
-        #expect(run.standardError.contains("--int8 needs --model and --calibration"))
+        #expect(run.standardError.contains("--int8 scores a model (the fused or neural estimator) and needs --calibration recordings"))
     }
 
     @Test(.enabled(if: SharedData.isAvailable, "needs ../shared/data (the real recordings), which is absent"))

@@ -1,3 +1,4 @@
+import PulseGraph
 import PulseHardware
 import Testing
 @testable import pulse
@@ -6,8 +7,8 @@ import Testing
     /// Kernels whose counted cycles follow known coefficients exactly: the fit recovers them, keeps the fallback of a
     /// term no kernel counts, and holds the flash term at zero.
     @Test func theFitRecoversKnownCoefficients() throws {
-        let truth: [Double] = [2.5, 0, 15, 3.3, 16, 72, 12, 100, 0, 5.9, 16, 34, 40, 20, 4, 11, 30, 9]
-        var generator = SystemRandomNumberGenerator()
+        let truth: [Double] = [2.5, 0, 15, 3.3, 16, 72, 12, 100, 0, 5.9, 16, 34, 40, 20, 4, 11, 30, 9, 6, 25]
+        var generator = SeededGenerator(seed: 7)
         let samples = (0..<60).map { index -> FirmwareFit.Sample in
             var counts = MCUCostModel.Counts()
             counts.kernels = 1
@@ -35,6 +36,10 @@ import Testing
                 counts.reducedElements = index % 3 == 0 ? counts.elementOutputs * Double.random(in: 2...9, using: &generator) : 0
                 counts.pooledElements = index % 3 == 1 ? counts.elementOutputs * Double.random(in: 2...4, using: &generator) : 0
                 if index % 16 == 11 { swap(&counts.elementOutputs, &counts.unaryOutputs) }
+                if index % 16 == 15 {
+                    counts.movedValues = counts.elementOutputs * Double.random(in: 1...4, using: &generator)
+                    counts.movedRows = counts.movedValues / Double.random(in: 1...64, using: &generator)
+                }
             }
             let cycles = zip(counts.values, truth).reduce(0) { $0 + $1.0 * $1.1 }
             return FirmwareFit.Sample(graph: "g\(index)", kernel: 0, kind: "k", counts: counts, beforeCycles: cycles, countedCycles: cycles)
@@ -57,7 +62,7 @@ import Testing
 
     /// A term whose least-squares value would be negative costs nothing: the fit sets it to zero and refits the rest.
     @Test func theFitKeepsEveryCoefficientNonNegative() throws {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededGenerator(seed: 7)
         let samples = (0..<40).map { index -> FirmwareFit.Sample in
             var counts = MCUCostModel.Counts()
             counts.kernels = 1
@@ -68,9 +73,20 @@ import Testing
             let cycles = 100 + 3 * counts.elements - (index % 2 == 0 ? 0.5 * counts.elementOutputs : 0)
             return FirmwareFit.Sample(graph: "g\(index)", kernel: 0, kind: "k", counts: counts, beforeCycles: cycles, countedCycles: cycles)
         }
-        let fitted = try #require(FirmwareFit.fit(samples, fallback: [Double](repeating: 7, count: 18)))
+        let fitted = try #require(FirmwareFit.fit(samples, fallback: [Double](repeating: 7, count: 20)))
         #expect(fitted.allSatisfy { $0 >= 0 })
         #expect(fitted[10] == 0, "the rescale term is dropped, not negative")
         #expect(fitted[7] > 0 && fitted[6] > 0)
+    }
+
+    /// The count columns, the coefficients and the report's names stay in one order: a coefficients value built from
+    /// `perCount` gives back the same values.
+    @Test func theCountsTheCoefficientsAndTheNamesAgree() throws {
+        let values = (0..<MCUCostModel.Counts().values.count).map { Double($0) + 0.5 }
+        #expect(FirmwareFitReport.names.count == values.count)
+        let coefficients = MCUCoefficients(perCount: values.map { SourcedValue($0, source: "test") },
+                                           stallFactor: SourcedValue(1, source: "test"), pointwiseUsesIm2col: true)
+        #expect(coefficients.perCount == values)
+        #expect(FirmwareFitReport.names[FirmwareFit.weightBytesColumn] == "flash per weight byte")
     }
 }

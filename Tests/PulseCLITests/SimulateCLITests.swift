@@ -70,7 +70,7 @@ import Testing
             let simulate = try PulseProcess.run(["simulate", "--duration", "30", "--activity", "rest", "--fs-ppg", ppg,
                                                  "--fs-acc", acc, "--out", out])
             #expect(simulate.status == 0, "\(simulate.standardError)")
-            let evaluate = try PulseProcess.run(["evaluate", out, "--json"])
+            let evaluate = try PulseProcess.run(["evaluate", out, "--method", "spectral", "--json"])
             maes.append(try #require(try evaluate.json()["mae_bpm"] as? Double))
         }
         #expect(maes.allSatisfy { $0 < 1.5 }, "MAE \(maes) BPM at 64 Hz and 6.4 kHz")

@@ -13,13 +13,14 @@ import Testing
         }
     }
 
-    /// `pulse stream --replay` gives the windows and numbers of `pulse estimate --causal`.
+    /// `pulse stream --replay` gives the windows and numbers of `pulse estimate --method spectral --causal` (the stream
+    /// runs the spectral tracker).
     @Test func replayEqualsEstimateCausal() throws {
         let path = Self.signals.appendingPathComponent("mixed.h5").path
         let stream = try PulseProcess.run(["stream", "--replay", path, "--speed", "max", "--format", "jsonl"])
         #expect(stream.status == 0, "\(stream.standardError)")
         let lines = try Self.jsonLines(stream.standardOutput)
-        let estimate = try PulseProcess.run(["estimate", path, "--causal", "--format", "json"])
+        let estimate = try PulseProcess.run(["estimate", path, "--method", "spectral", "--causal", "--format", "json"])
         let recordings = try #require(try estimate.json()["recordings"] as? [[String: Any]])
         let windows = try #require(recordings.first?["windows"] as? [[String: Any]])
         #expect(lines.count == windows.count && lines.count == 147)

@@ -50,29 +50,35 @@ import PulseGraph
         #expect(abs(target.model.cost(of: kernel, in: plan, batch: 1, threads: 1).cycles - expected * c.stallFactor.value) < 1e-6)
     }
 
-    /// The Pi's generated-C target counts pulse's float32 kernels: a division and an exponential cost their own terms
-    /// on top of an element-wise output, a reduction reads at its own rate, and the im2col column holds float32.
-    @Test func theGeneratedCTargetCountsPulsesFloatKernels() throws {
-        let target = try Target.named("rpi3-pulse-c")
-        guard case .generatedC(let c) = target.costModel else { Issue.record("rpi3-pulse-c is not a generated-C target"); return }
-        #expect(target.dataType == .float32 && c.pointwiseUsesIm2col == true)
+    /// A generated-C model counts pulse's float32 kernels, each count at its own (made-up) coefficient: a division and
+    /// an exponential pay their own terms, a reduction reads at its own rate, a move per value written, and the
+    /// im2col column holds float32.
+    @Test func theGeneratedCModelCountsPulsesFloatKernels() throws {
+        var target = try Target.named("rpi3-pulse-c")
+        guard case .generatedC = target.costModel else { Issue.record("rpi3-pulse-c is not a generated-C target"); return }
+        let c = (0..<MCUCostModel.Counts().values.count).map { Double(1 << $0) }
+        target.costModel = .generatedC(MCUCoefficients(perCount: c.map { SourcedValue($0, source: "test") },
+                                                       stallFactor: SourcedValue(1, source: "test"), pointwiseUsesIm2col: true))
         var graph = Graph()
         let x = try graph.append(.input(name: "x"), shape: [4, 64], layer: "input")
         let exponential = try graph.append(.exp, [x], layer: "exp")
         let quotient = try graph.append(.div, [x, exponential], layer: "div")
         let peak = try graph.append(.reduce(kind: .max, axes: [1]), [quotient], layer: "peak")
-        graph.outputs = [try Conv1d("conv", inputChannels: 4, outputChannels: 8, kernelSize: 5)(try graph.append(.add, [x, quotient], layer: "add"), in: &graph), peak]
+        let padded = try graph.append(.pad(axis: 1, before: 2, after: 2), [quotient], layer: "pad")
+        let sum = try graph.append(.add, [padded, padded], layer: "add")
+        graph.outputs = [try Conv1d("conv", inputChannels: 4, outputChannels: 8, kernelSize: 5)(sum, in: &graph), peak]
         let plan = KernelPlan(graph: graph)
         func cycles(_ layer: String) throws -> Double {
             let kernel = try #require(plan.kernels.first { $0.layer == layer })
             return target.model.cost(of: kernel, in: plan, batch: 1, threads: 1).cycles
         }
-        let (call, output, unary) = (c.cyclesPerKernel.value, try #require(c.cyclesPerElementOutput).value, try #require(c.cyclesPerUnaryOutput).value)
-        let (transcendental, division) = (try #require(c.cyclesPerTranscendental).value, try #require(c.cyclesPerDivision).value)
-        #expect(abs(try cycles("exp") - (call + 256 * (unary + c.cyclesPerElement.value + transcendental))) < 1e-6)
-        #expect(abs(try cycles("div") - (call + 256 * (output + 2 * c.cyclesPerElement.value + (c.cyclesPerRescale?.value ?? 0) + division))) < 1e-6)
-        #expect(abs(try cycles("peak") - (call + 4 * output + 256 * (try #require(c.cyclesPerReducedElement).value))) < 1e-6)
-        #expect(try cycles("div") > cycles("add"), "a float division does not pipeline")
+        // Columns: 6 element, 7 kernel call, 10 rescale, 12 transcendental, 13 division, 14 element-wise output,
+        // 15 reduced element, 17 unary output, 18 moved value, 19 moved row.
+        #expect(try cycles("exp") == c[7] + 256 * (c[17] + c[6] + c[12]))
+        #expect(try cycles("div") == c[7] + 256 * (c[14] + 2 * c[6] + c[10] + c[13]))
+        #expect(try cycles("add") == c[7] + 272 * (c[14] + 2 * c[6] + 2 * c[10]))
+        #expect(try cycles("peak") == c[7] + 4 * c[14] + 256 * c[15])
+        #expect(try cycles("pad") == c[7] + 272 * c[18] + 4 * 68 * c[19], "a pad along the last axis pays a row per value")
         let convolution = try #require(plan.kernels.first { $0.layer == "conv" })
         #expect(target.model.scratchBytes(of: convolution) == 4 * 4 * 5, "one float32 column of a filter row")
     }
@@ -84,7 +90,21 @@ import PulseGraph
         #expect(c.cyclesPerElementOutput == nil && c.cyclesPerReducedElement == nil && c.cyclesPerPooledElement == nil && c.cyclesPerUnaryOutput == nil)
         let values = c.perCount
         #expect(values[14] == c.cyclesPerOutput.value && values[15] == c.cyclesPerElement.value && values[16] == c.cyclesPerElement.value)
-        #expect(values[17] == c.cyclesPerOutput.value)
+        #expect(values[17] == c.cyclesPerOutput.value && values[18] == c.cyclesPerElement.value)
+        var graph = Graph()
+        let x = try graph.append(.input(name: "x"), shape: [4, 64], layer: "input")
+        let peak = try graph.append(.reduce(kind: .max, axes: [1]), [try graph.append(.sigmoid, [x], layer: "sigmoid")], layer: "peak")
+        graph.outputs = [try graph.append(.pad(axis: 0, before: 1, after: 1), [peak], layer: "pad")]
+        let plan = KernelPlan(graph: graph)
+        let target = try Target.named("stm32l4r5")
+        func cycles(_ layer: String) throws -> Double {
+            target.model.cost(of: try #require(plan.kernels.first { $0.layer == layer }), in: plan, batch: 1, threads: 1).cycles
+        }
+        let stall = c.stallFactor.value
+        // As before the split: every value read at the element rate, every output requantised.
+        #expect(abs(try cycles("sigmoid") - stall * (c.cyclesPerKernel.value + 256 * (c.cyclesPerOutput.value + c.cyclesPerElement.value))) < 1e-6)
+        #expect(abs(try cycles("peak") - stall * (c.cyclesPerKernel.value + 4 * c.cyclesPerOutput.value + 256 * c.cyclesPerElement.value)) < 1e-6)
+        #expect(abs(try cycles("pad") - stall * (c.cyclesPerKernel.value + 6 * c.cyclesPerElement.value)) < 1e-6)
         #expect(values[12] == 0 && values[13] == 0)
     }
 

@@ -8,7 +8,13 @@ public enum FirmwareTarget: String, Sendable, CaseIterable, Codable {
     case aarch64
 
     /// The toolchain's `size`, which gives an image's text, data and bss.
-    public var imageSizeTool: String { String(sizeTool.dropLast(2)) + "size" }
+    public var imageSizeTool: String {
+        switch self {
+        case .host: return "size"
+        case .m4: return "arm-none-eabi-size"
+        case .aarch64: return "aarch64-linux-gnu-size"
+        }
+    }
 
     /// The toolchain's `nm`, which gives each symbol's size.
     public var sizeTool: String {

@@ -10,15 +10,16 @@ public struct MCUCoefficients: Sendable, Equatable, Codable {
             + [(cyclesPerContractionMAC ?? cyclesPerDenseMAC).value, cyclesPerRescale?.value ?? 0, cyclesPerIm2colRow?.value ?? 0,
                cyclesPerTranscendental?.value ?? 0, cyclesPerDivision?.value ?? 0, (cyclesPerElementOutput ?? cyclesPerOutput).value,
                (cyclesPerReducedElement ?? cyclesPerElement).value, (cyclesPerPooledElement ?? cyclesPerElement).value,
-               (cyclesPerUnaryOutput ?? cyclesPerElementOutput ?? cyclesPerOutput).value]
+               (cyclesPerUnaryOutput ?? cyclesPerElementOutput ?? cyclesPerOutput).value, (cyclesPerMovedValue ?? cyclesPerElement).value,
+               cyclesPerMovedRow?.value ?? 0]
     }
 
     /// Coefficients given in the order of `perCount`: aligned, unaligned, depthwise and dense MACs, im2col values,
     /// outputs, elements, kernels, flash per weight byte, contraction MACs, rescalings, im2col rows, transcendentals,
-    /// divisions, element-wise outputs, reduced elements, pooled elements, unary outputs.
-    /// - Precondition: `perCount` has those eighteen values.
+    /// divisions, element-wise outputs, reduced elements, pooled elements, unary outputs, moved values, moved rows.
+    /// - Precondition: `perCount` has those twenty values (`MCUCostModel.Counts().values.count`).
     public init(perCount: [SourcedValue], stallFactor: SourcedValue, pointwiseUsesIm2col: Bool?) {
-        precondition(perCount.count == 18, "MCUCoefficients takes eighteen per-count values")
+        precondition(perCount.count == MCUCostModel.Counts().values.count, "MCUCoefficients takes one value per count")
         cyclesPerAlignedMAC = perCount[0]
         cyclesPerUnalignedMAC = perCount[1]
         cyclesPerDepthwiseMAC = perCount[2]
@@ -37,6 +38,8 @@ public struct MCUCoefficients: Sendable, Equatable, Codable {
         cyclesPerReducedElement = perCount[15]
         cyclesPerPooledElement = perCount[16]
         cyclesPerUnaryOutput = perCount[17]
+        cyclesPerMovedValue = perCount[18]
+        cyclesPerMovedRow = perCount[19]
         self.stallFactor = stallFactor
         self.pointwiseUsesIm2col = pointwiseUsesIm2col
     }
@@ -76,8 +79,8 @@ public struct MCUCoefficients: Sendable, Equatable, Codable {
     /// Extra cycles per value of an exponential, logarithm, sigmoid or tanh beyond any other element-wise function's
     /// (a libm call in float32; a table look-up like the rest in int8); 0 when absent.
     public var cyclesPerTranscendental: SourcedValue?
-    /// Extra cycles per value of a division beyond any other binary operation's (a float division does not pipeline;
-    /// the int8 quotient is counted as a rescaling instead); 0 when absent.
+    /// Extra cycles per value of a division beyond any other binary operation's and its rescaling (a float division
+    /// does not pipeline); 0 when absent.
     public var cyclesPerDivision: SourcedValue?
     /// Cycles per output of element-wise, reduction and pooling kernels, when it differs from a matrix product's
     /// (a float output is stored; an int8 one is requantised like any other); `cyclesPerOutput` when absent.
@@ -90,6 +93,11 @@ public struct MCUCoefficients: Sendable, Equatable, Codable {
     /// Cycles per output of a unary element-wise function (an int8 table look-up, with no requantisation; a float
     /// loop with no strides), when it differs from a binary one's; `cyclesPerElementOutput` when absent.
     public var cyclesPerUnaryOutput: SourcedValue?
+    /// Cycles per value a data move (pad, slice, concatenation, window) writes; `cyclesPerElement` when absent.
+    public var cyclesPerMovedValue: SourcedValue?
+    /// Cycles per run of contiguous values a data move copies (its loop over the axes outside the moved one's inner
+    /// extent: a pad along the last axis pays it per value); 0 when absent.
+    public var cyclesPerMovedRow: SourcedValue?
     /// Whether a pointwise convolution copies its input into an im2col column like any other (pulse's generated
     /// code); absent or `false` for CMSIS-NN's fast 1 × 1 path over channel counts divisible by four.
     public var pointwiseUsesIm2col: Bool?
@@ -105,6 +113,7 @@ public struct MCUCoefficients: Sendable, Equatable, Codable {
         case cyclesPerTranscendental = "cycles_per_transcendental", cyclesPerDivision = "cycles_per_division"
         case cyclesPerElementOutput = "cycles_per_element_output", cyclesPerReducedElement = "cycles_per_reduced_element"
         case cyclesPerPooledElement = "cycles_per_pooled_element", cyclesPerUnaryOutput = "cycles_per_unary_output"
+        case cyclesPerMovedValue = "cycles_per_moved_value", cyclesPerMovedRow = "cycles_per_moved_row"
     }
 }
 
@@ -148,9 +157,9 @@ public struct MCUCostModel: CostModel {
         public var denseMACs = 0.0
         /// Values copied into im2col columns.
         public var im2colValues = 0.0
-        /// Values requantised and stored.
+        /// Outputs of matrix products (convolutions and contractions): requantised, or a dot product's tail, and stored.
         public var outputs = 0.0
-        /// Values read by element-wise arithmetic and data moves.
+        /// Values read by element-wise arithmetic.
         public var elements = 0.0
         /// Kernel calls (1, or 0 for a folded kernel or a reshape).
         public var kernels = 0.0
@@ -168,21 +177,26 @@ public struct MCUCostModel: CostModel {
         public var divisions = 0.0
         /// Outputs of binary element-wise, reduction and pooling kernels (`outputs` counts those of matrix products).
         public var elementOutputs = 0.0
-        /// Values read by reductions, and by pooling windows (`elements` counts element-wise arithmetic and moves).
+        /// Values read by reductions.
         public var reducedElements = 0.0
+        /// Values read by pooling windows.
         public var pooledElements = 0.0
         /// Outputs of unary element-wise functions (`elementOutputs` counts binary ones).
         public var unaryOutputs = 0.0
+        /// Values written by data moves.
+        public var movedValues = 0.0
+        /// Runs of contiguous values data moves write: their values over the extent of the axes after the moved one.
+        public var movedRows = 0.0
 
         /// No work at all.
         public init() {}
 
         /// The counts in the order of `MCUCoefficients.perCount`: aligned, unaligned, depthwise and dense MACs,
         /// im2col values, outputs, elements, kernels, weight bytes, contraction MACs, rescalings, im2col rows, transcendentals,
-        /// divisions, element-wise outputs, reduced elements, pooled elements, unary outputs.
+        /// divisions, element-wise outputs, reduced elements, pooled elements, unary outputs, moved values, moved rows.
         public var values: [Double] {
             [alignedMACs, unalignedMACs, depthwiseMACs, denseMACs, im2colValues, outputs, elements, kernels, weightBytes, contractionMACs, rescales,
-             im2colRows, transcendentals, divisions, elementOutputs, reducedElements, pooledElements, unaryOutputs]
+             im2colRows, transcendentals, divisions, elementOutputs, reducedElements, pooledElements, unaryOutputs, movedValues, movedRows]
         }
     }
 
@@ -256,8 +270,15 @@ public struct MCUCostModel: CostModel {
         case .pooling(let pooling):
             counts.pooledElements = outputs * Double(pooling.size)
             counts.elementOutputs = outputs
-        case .dataMove:
-            counts.elements = outputs
+        case .dataMove(let primitive):
+            counts.movedValues = outputs
+            let axis: Int
+            switch primitive {
+            case .pad(let a, _, _), .slice(let a, _, _), .concat(let a), .window(let a, _, _, _), .shift(let a, _): axis = a
+            default: axis = kernel.outputShape.count - 1
+            }
+            let inner = kernel.outputShape.dropFirst(min(axis + 1, kernel.outputShape.count)).reduce(1, *)
+            counts.movedRows = outputs / Double(max(1, inner))
         }
         return counts
     }

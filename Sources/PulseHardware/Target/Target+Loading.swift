@@ -72,9 +72,11 @@ extension Target {
     }
 
     /// The mcu model's terms a fit may set to zero: flash wait states an emulator cannot see, and the terms that
-    /// describe pulse's own kernels.
+    /// describe pulse's own kernels (the non-negative fit sets a term to zero where the others cover its cost).
     static let zeroableMCUTerms: Set<String> = ["flash_cycles_per_weight_byte", "cycles_per_rescale", "cycles_per_im2col_row",
-                                                         "cycles_per_transcendental", "cycles_per_division"]
+                                                 "cycles_per_transcendental", "cycles_per_division", "cycles_per_element_output",
+                                                 "cycles_per_reduced_element", "cycles_per_pooled_element", "cycles_per_unary_output",
+                                                 "cycles_per_moved_value", "cycles_per_moved_row"]
 
     /// The per-count terms of a generated-C model, any of which a fit to llvm-mca cycles may find to cost nothing
     /// beside the others (the stall factor excepted).

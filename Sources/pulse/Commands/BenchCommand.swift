@@ -86,7 +86,7 @@ struct BenchCommand: ParsableCommand {
             "\(estimator.name): \(windows) windows in \(rounds) rounds, \(format(wall, 2)) s wall, \(format(cpu, 2)) s CPU",
             "\(format(Double(windows) / wall, 0)) windows/s (wall), \(format(Double(windows) / cpu, 0)) windows per CPU second",
         ]
-        if let neural = estimator as? NeuralEstimator {
+        if let neural = (estimator as? NeuralEstimator) ?? (estimator as? FusedEstimator)?.neural {
             let inference = try measureInference(neural, recordings: recordings)
             result["inference"] = inference
             lines.append("batch inference on 2 threads: \(format(inference["windows_per_second"] as? Double ?? 0, 0)) windows/s, "

@@ -5,7 +5,12 @@ import PulseSignals
 struct EstimateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "estimate",
-        abstract: "Estimate heart rate every 2 s from 8 s windows of recordings (HDF5, shared layout).")
+        abstract: "Estimate heart rate every 2 s from 8 s windows of recordings (HDF5, shared layout).",
+        discussion: """
+            The default estimator is the fused one (--method fused): the baseline model shipped inside pulse and the \
+            spectral evidence in one tracker, with weights cross-validation chose (pulse evaluate --folds; see the README). \
+            --method spectral or neural runs either alone; --model uses another model.
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 

@@ -8,61 +8,73 @@ import PulseSignals
 
 /// The estimators `--method` can name.
 enum EstimatorMethod: String, ExpressibleByArgument, CaseIterable {
+    /// The neural and the spectral estimator in one tracker (`FusedEstimator`): cross-validation's best, the default.
+    case fused
+    /// The model alone, with its tracker.
+    case neural
+    /// The spectral estimator alone.
     case spectral
 }
 
 /// Options shared by the commands that run an estimator.
 struct EstimatorOptions: ParsableArguments {
-    @Option(help: "Estimator: \(EstimatorMethod.allCases.map(\.rawValue).joined(separator: ", ")) (the default without --model).")
+    @Option(help: "Estimator: fused (the default: the model and the spectral evidence in one tracker, cross-validation's best), neural or spectral.")
     var method: EstimatorMethod?
 
-    @Option(help: "A trained model file (.h5): estimate with it instead of the spectral method.")
+    @Option(help: "A trained model file (.h5) for the fused or neural estimator (default: the baseline shipped inside pulse). --model alone, without weights, is the neural estimator.")
     var model: String?
 
-    @Option(name: .customLong("spectral-weight"), help: "With --model: fuse the model's output with the spectral evidence at this weight in one tracker (pulse evaluate --folds finds the best weights).")
+    @Option(name: .customLong("spectral-weight"), help: "The fused estimator's weight of the spectral evidence (default \(FusedEstimator.Weights.crossValidated.spectral); pulse evaluate --folds finds the best weights).")
     var spectralWeight: Double?
 
-    @Option(name: .customLong("neural-weight"), help: "With --model: the weight of the model's log-probability in the tracker (below 1 tempers it; default 1).")
+    @Option(name: .customLong("neural-weight"), help: "The fused estimator's weight of the model's log-probability (below 1 it tempers it; default \(FusedEstimator.Weights.crossValidated.neural)).")
     var neuralWeight: Double?
 
-    @Option(name: .customLong("harmonic-weight"), help: "With --model: the weight of the harmonic check (a rate whose half or third holds more spectral evidence is penalised; default 0).")
+    @Option(name: .customLong("harmonic-weight"), help: "The fused estimator's weight of the harmonic check (a rate whose half or third holds more spectral evidence is penalised; default \(FusedEstimator.Weights.crossValidated.harmonic)).")
     var harmonicWeight: Double?
 
     @Flag(help: "Preprocess causally (as a stream would) instead of with zero-phase filters.")
     var causal = false
 
-    @Flag(help: "With --model: score with the int8 model as the firmware runs it (pulse export c), bit for bit.")
+    @Flag(help: "Score the model as int8, as the firmware runs it (pulse export c), bit for bit.")
     var int8 = false
 
     @Option(parsing: .upToNextOption, help: "With --int8: recordings (or folders) whose windows calibrate the int8 ranges.")
     var calibration: [String] = []
 
+    private var weightsGiven: Bool { spectralWeight != nil || neuralWeight != nil || harmonicWeight != nil }
+
+    /// The estimator the options name: `--method`, else the neural one for `--model` without weights, else fused.
+    var resolvedMethod: EstimatorMethod { method ?? (model != nil && !weightsGiven ? .neural : .fused) }
+
     func validate() throws {
-        if method != nil && model != nil { throw ValidationError("give either --method or --model, not both") }
-        if spectralWeight != nil || neuralWeight != nil || harmonicWeight != nil, model == nil {
-            throw ValidationError("--spectral-weight, --neural-weight and --harmonic-weight weigh a model's output in the tracker: give --model")
+        if method == .spectral && model != nil { throw ValidationError("--method spectral uses no model: drop --model") }
+        if weightsGiven && resolvedMethod != .fused {
+            throw ValidationError("--spectral-weight, --neural-weight and --harmonic-weight weigh the fused estimator's tracker: not with --method \(resolvedMethod.rawValue)")
         }
         if let weight = [spectralWeight, harmonicWeight].compactMap({ $0 }).first(where: { !($0.isFinite && $0 >= 0) }) {
             throw ValidationError("--spectral-weight and --harmonic-weight must be finite and at least 0 (got \(weight))")
         }
         if let neuralWeight, !(neuralWeight.isFinite && neuralWeight > 0) { throw ValidationError("--neural-weight must be finite and above 0") }
-        if int8 && (model == nil || calibration.isEmpty) { throw ValidationError("--int8 needs --model and --calibration recordings") }
+        if int8 && (resolvedMethod == .spectral || calibration.isEmpty) {
+            throw ValidationError("--int8 scores a model (the fused or neural estimator) and needs --calibration recordings")
+        }
         if !int8 && !calibration.isEmpty { throw ValidationError("--calibration sets the ranges of --int8") }
     }
 
     /// The estimator the options describe.
     func makeEstimator() throws -> any HeartRateEstimator {
         let preprocessing: Preprocessing = causal ? .causal : .zeroPhase
-        if let model {
-            let neural = try NeuralEstimator.load(path: model, preprocessing: preprocessing, int8Calibration: int8 ? calibration : nil)
-            guard spectralWeight != nil || neuralWeight != nil || harmonicWeight != nil else { return neural }
-            return FusedEstimator(neural: neural, spectral: SpectralEstimator(configuration: .standard, preprocessing: preprocessing),
-                                  weights: FusedEstimator.Weights(neural: neuralWeight ?? 1, spectral: spectralWeight ?? 0, harmonic: harmonicWeight ?? 0))
-        }
-        switch method ?? .spectral {
-        case .spectral:
-            return SpectralEstimator(configuration: .standard, preprocessing: preprocessing)
-        }
+        let spectral = SpectralEstimator(configuration: .standard, preprocessing: preprocessing)
+        let method = resolvedMethod
+        if method == .spectral { return spectral }
+        let neural = try NeuralEstimator.load(path: model ?? ModelFile.bundledBaselinePath(), preprocessing: preprocessing,
+                                              int8Calibration: int8 ? calibration : nil)
+        if method == .neural { return neural }
+        let defaults = FusedEstimator.Weights.crossValidated
+        return FusedEstimator(neural: neural, spectral: spectral,
+                              weights: FusedEstimator.Weights(neural: neuralWeight ?? defaults.neural, spectral: spectralWeight ?? defaults.spectral,
+                                                              harmonic: harmonicWeight ?? defaults.harmonic))
     }
 }
 

@@ -6,7 +6,12 @@ import PulseSignals
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Score an estimator against the reference heart rate of recordings (MAE in BPM).")
+        abstract: "Score an estimator against the reference heart rate of recordings (MAE in BPM).",
+        discussion: """
+            The default estimator is the fused one (--method fused): the baseline model shipped inside pulse and the \
+            spectral evidence in one tracker, with weights cross-validation chose (pulse evaluate --folds; see the README). \
+            --method spectral or neural runs either alone; --model uses another model.
+            """)
 
     @Argument(help: "Recordings (.h5) or folders of them.")
     var paths: [String]

@@ -113,7 +113,7 @@ struct FirmwareCommand: ParsableCommand {
             if core == .cortexM4, let m4 {
                 let symbols = try harness.symbolSizes(.m4, elf: m4)
                 (check.modelFlashBytes, check.sramBytes) = FirmwareCheck.modelBytes(symbols)
-                check.image = try harness.imageSizes(.m4, elf: m4)
+                check.image = try? harness.imageSizes(.m4, elf: m4)
                 let memory = MemoryReport(plan: quantised.plan, memory: quantised.memory, dataType: .int8, model: target.model)
                 check.predictedFlashBytes = memory.parameterBytes
                 check.predictedSRAMBytes = memory.arenaBytes + memory.scratchBytes

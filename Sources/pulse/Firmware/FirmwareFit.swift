@@ -102,6 +102,27 @@ struct FirmwareFit {
         return graphs
     }
 
+    /// Data moves over three shapes: a pad, a slice and a concatenation of two element-wise results, so that the fit
+    /// sees moves as kernels of their own (inside a model most are fused into the convolution that reads them).
+    static func dataMoveGraphs() throws -> [(name: String, graph: Graph)] {
+        try [[4, 256], [16, 113], [2, 500]].flatMap { shape -> [(name: String, graph: Graph)] in
+            func graph(_ body: (Int, inout Graph) throws -> Int) throws -> Graph {
+                var graph = Graph()
+                let x = try graph.append(.input(name: "x"), shape: shape, layer: "input")
+                graph.outputs = [try body(try graph.append(.abs, [x], layer: "abs"), &graph)]
+                return graph
+            }
+            let size = "\(shape[0])×\(shape[1])"
+            return [
+                ("pad \(size)", try graph { x, graph in try graph.append(.pad(axis: 1, before: 3, after: 5), [x], layer: "pad") }),
+                ("slice \(size)", try graph { x, graph in try graph.append(.slice(axis: 1, start: 7, count: shape[1] / 2), [x], layer: "slice") }),
+                ("concat \(size)", try graph { x, graph in
+                    try graph.append(.concat(axis: 0), [x, try graph.append(.exp, [x], layer: "exp")], layer: "concat")
+                }),
+            ]
+        }
+    }
+
     /// Cycles `coefficients` predict for `sample`.
     static func predicted(_ sample: Sample, _ coefficients: [Double]) -> Double {
         zip(sample.counts.values, coefficients).reduce(0) { $0 + $1.0 * $1.1 }

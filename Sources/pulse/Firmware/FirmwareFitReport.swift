@@ -16,7 +16,7 @@ struct FirmwareFitReport {
 
     static let names = ["aligned MAC", "unaligned MAC", "depthwise MAC", "dense MAC", "im2col value", "output", "element", "kernel call",
                         "flash per weight byte", "contraction MAC", "rescale", "im2col row", "transcendental", "division",
-                        "element-wise output", "reduced element", "pooled element", "unary output"]
+                        "element-wise output", "reduced element", "pooled element", "unary output", "moved value", "moved row"]
 
     /// The fitted predictions of `samples`.
     func predictions(_ samples: [FirmwareFit.Sample]) -> [Double] { samples.map { FirmwareFit.predicted($0, after) } }
@@ -50,11 +50,13 @@ struct FirmwareFitReport {
             flash = "Weights are in RAM on this device: no flash"
         }
         let source = "Fitted (pulse firmware fit) to \(counted), over \(fitting.count) kernels of the micro-benchmark graphs, front ends, "
-            + "odd-channel convolutions and element-wise functions; validated on the shipped models' \(validation.count) kernels: Spearman \(format(summary.spearman, 3)), "
+            + "odd-channel convolutions, element-wise functions and data moves; validated on the shipped models' \(validation.count) kernels: Spearman \(format(summary.spearman, 3)), "
             + "\(format(summary.within15 * 100, 0)) % within ±15 %"
         let perCount = after.indices.map { column -> SourcedValue in
             if column == FirmwareFit.weightBytesColumn { return SourcedValue(0, source: flash) }
-            return SourcedValue(after[column], source: fittedTerms.contains(column) ? source : kept)
+            guard fittedTerms.contains(column) else { return SourcedValue(after[column], source: kept) }
+            return SourcedValue(after[column], source: after[column] == 0
+                ? "Set to 0 by the non-negative fit (its least-squares value was negative: the other terms cover its cost). " + source : source)
         }
         return MCUCoefficients(perCount: perCount, stallFactor: SourcedValue(
             1, source: "The counts are the executed instructions themselves, timed block by block or one by one: no stall factor"),
@@ -73,7 +75,8 @@ struct FirmwareFitReport {
         let fittedTerms = Set(FirmwareFit.fitted(fitting))
         for (index, name) in Self.names.enumerated() {
             lines.append("\(pad(name, 22))  \(pad(before.map { format($0[index], 3) } ?? "-", 9))  \(pad(format(after[index], 3), 9))"
-                         + (fittedTerms.contains(index) || index == FirmwareFit.weightBytesColumn ? "" : "  (no kernel counts it: kept)"))
+                         + (index == FirmwareFit.weightBytesColumn ? "" : !fittedTerms.contains(index) ? "  (no kernel counts it: kept)"
+                            : after[index] == 0 ? "  (set to 0 by the non-negative fit)" : ""))
         }
         if before == nil { lines += ["", "before: the target's roofline model (kernel classes' efficiencies), not a loop model"] }
         lines += ["", "set          kernels   Spearman before/after   within ±15 % before/after   median error before/after"]
