@@ -23,7 +23,9 @@ import PulseTestSupport
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         for fold in 1...2 {
-            try FileManager.default.copyItem(atPath: SearchCLITests.model, toPath: directory.path("fold-\(fold)-of-2-seed-2015-epochs-30.h5"))
+            // models/baseline.h5 is a link to the bundled model: copy the file, not the link.
+            let model = URL(fileURLWithPath: SearchCLITests.model).resolvingSymlinksInPath().path
+            try FileManager.default.copyItem(atPath: model, toPath: directory.path("fold-\(fold)-of-2-seed-2015-epochs-30.h5"))
         }
         let report = try Self.json(["evaluate", SearchCLITests.signals, "--folds", "2", "--fold-models", directory.url.path,
                                     "--spectral-weights", "0.5", "--json"])
