@@ -82,12 +82,7 @@ struct FirmwareFit {
         let binary: [(String, Primitive)] = [("add", .add), ("sub", .sub), ("mul", .mul), ("div", .div)]
         var graphs: [(name: String, graph: Graph)] = []
         for shape in [[4, 256], [16, 113], [2, 500]] {
-            func graph(_ body: (Int, inout Graph) throws -> Int) throws -> Graph {
-                var graph = Graph()
-                let x = try graph.append(.input(name: "x"), shape: shape, layer: "input")
-                graph.outputs = [try body(x, &graph)]
-                return graph
-            }
+            func graph(_ body: (Int, inout Graph) throws -> Int) throws -> Graph { try singleInputGraph(shape, body) }
             let size = "\(shape[0])×\(shape[1])"
             for (name, primitive) in unary {
                 graphs.append(("\(name) \(size)", try graph { x, graph in try graph.append(primitive, [x], layer: name) }))
@@ -107,10 +102,7 @@ struct FirmwareFit {
     static func dataMoveGraphs() throws -> [(name: String, graph: Graph)] {
         try [[4, 256], [16, 113], [2, 500]].flatMap { shape -> [(name: String, graph: Graph)] in
             func graph(_ body: (Int, inout Graph) throws -> Int) throws -> Graph {
-                var graph = Graph()
-                let x = try graph.append(.input(name: "x"), shape: shape, layer: "input")
-                graph.outputs = [try body(try graph.append(.abs, [x], layer: "abs"), &graph)]
-                return graph
+                try singleInputGraph(shape) { x, graph in try body(try graph.append(.abs, [x], layer: "abs"), &graph) }
             }
             let size = "\(shape[0])×\(shape[1])"
             return [
@@ -121,6 +113,14 @@ struct FirmwareFit {
                 }),
             ]
         }
+    }
+
+    /// A graph of one input of `shape` whose output `body` builds from it.
+    private static func singleInputGraph(_ shape: [Int], _ body: (Int, inout Graph) throws -> Int) throws -> Graph {
+        var graph = Graph()
+        let x = try graph.append(.input(name: "x"), shape: shape, layer: "input")
+        graph.outputs = [try body(x, &graph)]
+        return graph
     }
 
     /// Cycles `coefficients` predict for `sample`.
