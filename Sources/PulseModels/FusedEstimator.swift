@@ -1,28 +1,34 @@
 import Foundation
 import PulseDSP
+import PulseGraph
 import PulseSignals
 
-/// The neural and the spectral estimator in one tracker, as a product of experts: for window `t` and each rate
-/// `r` of the model's bins, the tracker's log-likelihood is
+/// One or more models and the spectral estimator in one tracker, as a product of experts: for window `t` and each
+/// rate `r` of the models' bins, the tracker's log-likelihood is
 ///
 ///     a · log(p_t(r) + ε) + w · log(E_t(r) + ε_s) − h · (1 − μ_t) · max(0, E_t(r/2) − E_t(r), E_t(r/3) − E_t(r))
 ///
-/// with `p_t` the model's probabilities, `a` the neural weight (below 1 it tempers the model's confidence against the
-/// tracker's transition costs), `E_t` the spectral evidence (`SpectralTracker.evidence`, interpolated
-/// linearly onto the model's bins; its neutral level outside the spectral band), `ε` and `ε_s` each estimator's
-/// own floor, and `w` the spectral weight. The last term, of weight `h`, is a harmonic check: a rate whose half or
-/// third holds more spectral evidence than the rate itself is likely a harmonic of the pulse (the model, which never
-/// saw a slow resting pulse, follows the third harmonic of one at 62 BPM). It counts only as far as the wrist is
-/// still (`μ_t`, the spectral tracker's motion level): in motion, a peak at half the rate is as likely the arm swing
-/// at half the step cadence. A window only one of them can analyse is
-/// tracked on that one's terms. With `a = 1, w = 0, h = 0` it is the neural estimator.
+/// with `p_t` the models' probabilities (their mean, for an ensemble), `a` the neural weight (below 1 it tempers
+/// the models' confidence against the tracker's transition costs), `E_t` the spectral evidence
+/// (`SpectralTracker.evidence`, interpolated linearly onto the models' bins; its neutral level outside the spectral
+/// band), `ε` and `ε_s` each estimator's own floor, and `w` the spectral weight. The last term, of weight `h`, is a
+/// harmonic check: a rate whose half or third holds more spectral evidence than the rate itself is likely a harmonic
+/// of the pulse (the model, which never saw a slow resting pulse, follows the third harmonic of one at 62 BPM). It
+/// counts only as far as the wrist is still (`μ_t`, the spectral tracker's motion level): in motion, a peak at half
+/// the rate is as likely the arm swing at half the step cadence. A window only one of them can analyse is tracked on
+/// that one's terms. The tracker (`Tracking`) is causal or smooths with a fixed lag. With one model,
+/// `a = 1, w = 0, h = 0` and `Tracking.causal` it is the neural estimator.
 public struct FusedEstimator: HeartRateEstimator, Sendable {
-    /// The neural part (its model, preprocessing and tracker settings are the fused estimator's).
-    public let neural: NeuralEstimator
-    /// The spectral part, which supplies evidence only.
+    /// The models (one, or an ensemble reading the same input and returning the same bins); the first one's
+    /// preprocessing is the fused estimator's.
+    public let neural: [NeuralEstimator]
+    /// The spectral part, which supplies evidence only (and, from its configuration, the tracker's jump cost, low-rate
+    /// prior and confidence width).
     public let spectral: SpectralEstimator
     /// The weights `a`, `w` and `h` of the tracker's log-likelihood.
     public let weights: Weights
+    /// How the rate is followed across windows.
+    public let tracking: Tracking
 
     /// The three weights of the tracker's log-likelihood.
     public struct Weights: Sendable, Hashable {
@@ -44,34 +50,80 @@ public struct FusedEstimator: HeartRateEstimator, Sendable {
         public static let neuralOnly = Weights(neural: 1, spectral: 0, harmonic: 0)
 
         /// The weights pulse's estimators default to, `a = 0.5, w = 0.5, h = 5`: cross-validation (`pulse evaluate
-        /// --folds 5` over SPC 2015 and BAMI-1, 5 folds by recording) rates them best with the shipped training
-        /// recipe (1.80 BPM against the model's 1.87 and the spectral estimator's 2.45), and cannot tell `h = 0…5`
-        /// apart (±0.005 BPM); `h = 5` is the smallest that holds every simulated slow rest within 3 BPM.
+        /// --folds 5` over SPC 2015 and BAMI-1, 5 folds by recording) rates them best, or within 0.01 BPM of the
+        /// best, with either tracker (see the README); `h = 5` is the smallest that holds every simulated slow rest
+        /// within 3 BPM.
         public static let crossValidated = Weights(neural: 0.5, spectral: 0.5, harmonic: 5)
     }
 
-    /// A fused estimator of `neural` and `spectral` with `weights`.
-    public init(neural: NeuralEstimator, spectral: SpectralEstimator = SpectralEstimator(), weights: Weights) {
+    /// How the tracker follows the rate: its step widths and whether it waits for later windows.
+    public struct Tracking: Sendable, Hashable, CustomStringConvertible {
+        /// Standard deviation of a rise of the rate from one window to the next (BPM per shift).
+        public var riseSigmaBpm: Double
+        /// Standard deviation of a fall (BPM per shift).
+        public var fallSigmaBpm: Double
+        /// Causal, or smoothed with a fixed lag.
+        public var following: RateFollowing
+
+        /// Steps of `riseSigmaBpm` and `fallSigmaBpm`, followed as `following` says.
+        public init(riseSigmaBpm: Double, fallSigmaBpm: Double, following: RateFollowing) {
+            self.riseSigmaBpm = riseSigmaBpm
+            self.fallSigmaBpm = fallSigmaBpm
+            self.following = following
+        }
+
+        /// The default of `--causal`: the Viterbi tracker, rises of 4 and falls of 3 BPM per shift, cross-validation's
+        /// best causal tracking of the shipped ensemble (see the README).
+        public static let causal = Tracking(riseSigmaBpm: 4, fallSigmaBpm: 3, following: .causal)
+
+        /// The default of `pulse estimate` and `pulse evaluate`: smoothed with a lag of 3 windows (6 s), rises of 4 and
+        /// falls of 3 BPM per shift, cross-validation's best (see the README).
+        public static let crossValidated = Tracking(riseSigmaBpm: 4, fallSigmaBpm: 3, following: .fixedLag(windows: 3))
+
+        /// `base` (jump cost, low-rate prior, confidence width) with these step widths.
+        public func settings(base: RateTracker.Settings) -> RateTracker.Settings {
+            var settings = base
+            settings.riseSigmaBpm = riseSigmaBpm
+            settings.fallSigmaBpm = fallSigmaBpm
+            return settings
+        }
+
+        public var description: String { "\(following), rise \(riseSigmaBpm), fall \(fallSigmaBpm) BPM" }
+    }
+
+    /// A fused estimator of the models `neural` (their probabilities averaged) and `spectral`, with `weights` and
+    /// `tracking`.
+    /// - Throws: `GraphError` when there is no model or the models read different inputs or return different bins.
+    public init(neural: [NeuralEstimator], spectral: SpectralEstimator = SpectralEstimator(), weights: Weights,
+                tracking: Tracking = .crossValidated) throws {
+        guard let first = neural.first else { throw GraphError("a fused estimator needs at least one model") }
+        if let other = neural.first(where: { $0.model.input != first.model.input || $0.model.output != first.model.output }) {
+            throw GraphError("the models of an ensemble must read the same input and return the same rate bins: "
+                + "\(other.name) differs from \(first.name)")
+        }
         self.neural = neural
         self.spectral = spectral
         self.weights = weights
+        self.tracking = tracking
     }
 
     public var name: String {
-        "fused (\(neural.name), neural weight \(weights.neural), spectral weight \(weights.spectral), harmonic weight \(weights.harmonic))"
+        "fused (\(neural.map(\.name).joined(separator: " + ")), neural weight \(weights.neural), spectral weight \(weights.spectral), "
+            + "harmonic weight \(weights.harmonic), \(tracking))"
     }
 
     /// - Throws: `RecordingError` when the recording cannot be estimated by either part; `GraphError` when the model
     ///   cannot run.
     public func estimate(_ recording: Recording, layout: WindowLayout) throws -> [WindowEstimate] {
         let evidence = try Evidence(recording, neural: neural, spectral: spectral, layout: layout)
-        return try evidence.track(weights: weights, tracking: neural.tracking, layout: layout)
+        return try evidence.track(weights: weights, tracking: tracking.settings(base: spectral.configuration.trackerSettings),
+                                  following: tracking.following, layout: layout)
     }
 
     /// Both estimators' evidence over one recording's windows, so that several weights can be tracked without
     /// running the model again.
     public struct Evidence: Sendable {
-        /// The model's probabilities per window (nil where the input pipeline left the window out).
+        /// The models' (mean) probabilities per window (nil where the input pipeline left the window out).
         public var probabilities: [[Double]?]
         /// The model's rate bins.
         public var bins: RateBins
@@ -96,15 +148,22 @@ public struct FusedEstimator: HeartRateEstimator, Sendable {
             self.spectralFloor = spectralFloor
         }
 
-        /// The evidence of `neural` and `spectral` over `recording`.
-        /// - Throws: as `FusedEstimator.estimate`.
-        public init(_ recording: Recording, neural: NeuralEstimator, spectral: SpectralEstimator, layout: WindowLayout) throws {
-            let (windows, valid) = try InputPipeline(input: neural.model.input, preprocessing: neural.preprocessing).windows(recording, layout: layout)
+        /// The evidence of the models `neural` (their mean probabilities; they read the first one's input, cut with
+        /// its preprocessing) and `spectral` over `recording`.
+        /// - Throws: as `FusedEstimator.estimate`; `GraphError` when `neural` is empty.
+        public init(_ recording: Recording, neural: [NeuralEstimator], spectral: SpectralEstimator, layout: WindowLayout) throws {
+            guard let first = neural.first else { throw GraphError("fused evidence needs at least one model") }
+            let (windows, valid) = try InputPipeline(input: first.model.input, preprocessing: first.preprocessing).windows(recording, layout: layout)
             let analysed = windows.indices.filter { valid[$0] }
-            let scored = try neural.probabilities(analysed.map { windows[$0] })
+            var scored = try first.probabilities(analysed.map { windows[$0] })
+            for member in neural.dropFirst() {
+                let more = try member.probabilities(analysed.map { windows[$0] })
+                scored = zip(scored, more).map { zip($0, $1).map(+) }
+            }
+            let share = 1 / Double(neural.count)
             var probabilities = [[Double]?](repeating: nil, count: windows.count)
-            for (row, index) in analysed.enumerated() { probabilities[index] = scored[row] }
-            let bins = neural.model.output
+            for (row, index) in analysed.enumerated() { probabilities[index] = neural.count == 1 ? scored[row] : scored[row].map { $0 * share } }
+            let bins = first.model.output
             let (grid, evidence) = try spectral.evidence(recording, layout: layout)
             let neutral = spectral.configuration.maskedEvidence
             self.probabilities = probabilities
@@ -137,30 +196,27 @@ public struct FusedEstimator: HeartRateEstimator, Sendable {
             }
         }
 
-        /// The tracked estimates with `weights` and tracker `tracking`.
-        /// - Throws: `DSPError` when the model's bins cannot form a tracker grid.
-        public func track(weights: Weights, tracking: RateTracker.Settings, layout: WindowLayout) throws -> [WindowEstimate] {
-            let tracker = try RateTracker(firstBpm: bins.firstBpm, binBpm: bins.binBpm, binCount: bins.count, settings: tracking)
-            var previous: Int?
-            return probabilities.indices.map { index in
+        /// The tracked estimates with `weights`, tracker `tracking`, followed as `following` says.
+        /// - Throws: `DSPError` when the models' bins cannot form a tracker grid or the settings are invalid.
+        public func track(weights: Weights, tracking: RateTracker.Settings, following: RateFollowing, layout: WindowLayout) throws -> [WindowEstimate] {
+            let logLikelihoods = probabilities.indices.map { index -> [Double]? in
                 let neural = probabilities[index].map { $0.map { weights.neural * Foundation.log($0 + NeuralEstimator.probabilityFloor) } }
                 let spectral = weights.spectral > 0 || weights.harmonic > 0 ? self.spectral[index].map { evidence in
                     let harmonic = weights.harmonic * (1 - (motionLevels[index] ?? 1))
                     let harmonics = Self.harmonicExcess(evidence, bins: bins)
                     return zip(evidence, harmonics).map { weights.spectral * Foundation.log($0 + spectralFloor) - harmonic * $1 }
                 } : nil
-                let end = layout.endSeconds(ofWindow: index)
-                let logLikelihood: [Double]
                 switch (neural, spectral) {
-                case let (n?, s?): logLikelihood = zip(n, s).map { $0 + $1 }
-                case let (n?, nil): logLikelihood = n
-                case let (nil, s?): logLikelihood = s
-                case (nil, nil):
-                    return WindowEstimate(index: index, endSeconds: end, bpm: nil, confidence: 0, referenceBpm: referencesBpm[index])
+                case let (n?, s?): return zip(n, s).map { $0 + $1 }
+                case let (n?, nil): return n
+                case let (nil, s?): return s
+                case (nil, nil): return nil
                 }
-                let (bpm, confidence) = tracker.step(logLikelihood: logLikelihood, elapsedWindows: index - (previous ?? (index - 1)))
-                previous = index
-                return WindowEstimate(index: index, endSeconds: end, bpm: bpm, confidence: confidence, referenceBpm: referencesBpm[index])
+            }
+            let followed = try following.follow(logLikelihoods, firstBpm: bins.firstBpm, binBpm: bins.binBpm, binCount: bins.count, settings: tracking)
+            return followed.indices.map { index in
+                WindowEstimate(index: index, endSeconds: layout.endSeconds(ofWindow: index), bpm: followed[index]?.bpm,
+                               confidence: followed[index]?.confidence ?? 0, referenceBpm: referencesBpm[index])
             }
         }
     }

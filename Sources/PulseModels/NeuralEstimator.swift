@@ -82,18 +82,13 @@ public struct NeuralEstimator: HeartRateEstimator, Sendable {
         let analysed = windows.indices.filter { valid[$0] }
         let probabilities = try self.probabilities(analysed.map { windows[$0] })
         let bins = model.output
-        let tracker = try RateTracker(firstBpm: bins.firstBpm, binBpm: bins.binBpm, binCount: bins.count, settings: tracking)
-        var byWindow: [Int: (Double, Double)] = [:]
-        var previous: Int?
-        for (row, index) in analysed.enumerated() {
-            let logLikelihood = probabilities[row].map { Foundation.log($0 + Self.probabilityFloor) }
-            byWindow[index] = tracker.step(logLikelihood: logLikelihood, elapsedWindows: index - (previous ?? (index - 1)))
-            previous = index
-        }
+        var logLikelihoods = [[Double]?](repeating: nil, count: windows.count)
+        for (row, index) in analysed.enumerated() { logLikelihoods[index] = probabilities[row].map { Foundation.log($0 + Self.probabilityFloor) } }
+        let followed = try RateFollowing.causal.follow(logLikelihoods, firstBpm: bins.firstBpm, binBpm: bins.binBpm, binCount: bins.count,
+                                                       settings: tracking)
         return windows.indices.map { index in
-            let result = byWindow[index]
-            return WindowEstimate(index: index, endSeconds: layout.endSeconds(ofWindow: index), bpm: result?.0,
-                                  confidence: result?.1 ?? 0, referenceBpm: references[index])
+            WindowEstimate(index: index, endSeconds: layout.endSeconds(ofWindow: index), bpm: followed[index]?.bpm,
+                           confidence: followed[index]?.confidence ?? 0, referenceBpm: references[index])
         }
     }
 }

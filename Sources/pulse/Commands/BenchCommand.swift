@@ -49,7 +49,7 @@ struct BenchCommand: ParsableCommand {
         guard seconds.isFinite, seconds > 0 else { throw ValidationError("--seconds must be a positive number of seconds") }
         if let batch {
             guard (1...65_536).contains(batch) else { throw ValidationError("--batch must be 1 to 65536 windows") }
-            guard estimator.model != nil || separable else { throw ValidationError("--batch measures a model's inference: give --model") }
+            guard estimator.model.count == 1 || separable else { throw ValidationError("--batch measures one model's inference: give one --model") }
         } else if paths.isEmpty && !separable {
             throw ValidationError("give recordings to estimate, or --model with --batch to measure inference alone")
         }
@@ -61,7 +61,7 @@ struct BenchCommand: ParsableCommand {
         if separable {
             return try runSeparable()
         }
-        if let batch, let path = estimator.model {
+        if let batch, let path = estimator.model.first {
             return try runInference(batch: batch, modelPath: path)
         }
         let estimator = try estimator.makeEstimator()
@@ -86,7 +86,7 @@ struct BenchCommand: ParsableCommand {
             "\(estimator.name): \(windows) windows in \(rounds) rounds, \(format(wall, 2)) s wall, \(format(cpu, 2)) s CPU",
             "\(format(Double(windows) / wall, 0)) windows/s (wall), \(format(Double(windows) / cpu, 0)) windows per CPU second",
         ]
-        if let neural = (estimator as? NeuralEstimator) ?? (estimator as? FusedEstimator)?.neural {
+        if let neural = (estimator as? NeuralEstimator) ?? (estimator as? FusedEstimator)?.neural.first {
             let inference = try measureInference(neural, recordings: recordings)
             result["inference"] = inference
             lines.append("batch inference on 2 threads: \(format(inference["windows_per_second"] as? Double ?? 0, 0)) windows/s, "

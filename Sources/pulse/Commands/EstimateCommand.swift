@@ -30,7 +30,7 @@ struct EstimateCommand: ParsableCommand {
 
     func run() throws {
         let paths = try RecordingPaths.expand(files)
-        var outputs = OutputPlan(inputs: paths + [estimator.model].compactMap { $0 })
+        var outputs = OutputPlan(inputs: paths + estimator.model)
         if let plot { try outputs.add(plot, force: force) }
         let estimator = try estimator.makeEstimator()
         let results = try paths.map { try EstimationRun.estimate(estimator, path: $0) }

@@ -8,7 +8,7 @@ import PulseSignals
 
 /// The estimators `--method` can name.
 enum EstimatorMethod: String, ExpressibleByArgument, CaseIterable {
-    /// The neural and the spectral estimator in one tracker (`FusedEstimator`): cross-validation's best, the default.
+    /// The models and the spectral estimator in one tracker (`FusedEstimator`): cross-validation's best, the default.
     case fused
     /// The model alone, with its tracker.
     case neural
@@ -18,11 +18,11 @@ enum EstimatorMethod: String, ExpressibleByArgument, CaseIterable {
 
 /// Options shared by the commands that run an estimator.
 struct EstimatorOptions: ParsableArguments {
-    @Option(help: "Estimator: fused (the default: the model and the spectral evidence in one tracker, cross-validation's best), neural or spectral.")
+    @Option(help: "Estimator: fused (the default: the two models shipped inside pulse and the spectral evidence in one tracker that waits 3 windows, cross-validation's best), neural (the shipped baseline model alone, causal) or spectral.")
     var method: EstimatorMethod?
 
-    @Option(help: "A trained model file (.h5) for the fused or neural estimator (default: the baseline shipped inside pulse). --model alone, without weights, is the neural estimator.")
-    var model: String?
+    @Option(help: "A trained model file (.h5) for the fused or neural estimator, instead of the models shipped inside pulse; give it again for an ensemble, whose probabilities the fused estimator averages. --model alone, without weights, is the neural estimator.")
+    var model: [String] = []
 
     @Option(name: .customLong("spectral-weight"), help: "The fused estimator's weight of the spectral evidence (default \(FusedEstimator.Weights.crossValidated.spectral); pulse evaluate --folds finds the best weights).")
     var spectralWeight: Double?
@@ -33,7 +33,7 @@ struct EstimatorOptions: ParsableArguments {
     @Option(name: .customLong("harmonic-weight"), help: "The fused estimator's weight of the harmonic check (a rate whose half or third holds more spectral evidence is penalised; default \(FusedEstimator.Weights.crossValidated.harmonic)).")
     var harmonicWeight: Double?
 
-    @Flag(help: "Preprocess causally (as a stream would) instead of with zero-phase filters.")
+    @Flag(help: "Estimate causally, as a stream would: causal filters instead of zero-phase ones, and the fused estimator's tracker without lag (the Viterbi tracker).")
     var causal = false
 
     @Flag(help: "Score the model as int8, as the firmware runs it (pulse export c), bit for bit.")
@@ -45,10 +45,11 @@ struct EstimatorOptions: ParsableArguments {
     private var weightsGiven: Bool { spectralWeight != nil || neuralWeight != nil || harmonicWeight != nil }
 
     /// The estimator the options name: `--method`, else the neural one for `--model` without weights, else fused.
-    var resolvedMethod: EstimatorMethod { method ?? (model != nil && !weightsGiven ? .neural : .fused) }
+    var resolvedMethod: EstimatorMethod { method ?? (!model.isEmpty && !weightsGiven ? .neural : .fused) }
 
     func validate() throws {
-        if method == .spectral && model != nil { throw ValidationError("--method spectral uses no model: drop --model") }
+        if method == .spectral && !model.isEmpty { throw ValidationError("--method spectral uses no model: drop --model") }
+        if model.count > 1 && resolvedMethod != .fused { throw ValidationError("an ensemble of --model files runs in the fused estimator: not with --method \(resolvedMethod.rawValue)") }
         if weightsGiven && resolvedMethod != .fused {
             throw ValidationError("--spectral-weight, --neural-weight and --harmonic-weight weigh the fused estimator's tracker: not with --method \(resolvedMethod.rawValue)")
         }
@@ -68,13 +69,21 @@ struct EstimatorOptions: ParsableArguments {
         let spectral = SpectralEstimator(configuration: .standard, preprocessing: preprocessing)
         let method = resolvedMethod
         if method == .spectral { return spectral }
-        let neural = try NeuralEstimator.load(path: model ?? ModelFile.bundledBaselinePath(), preprocessing: preprocessing,
-                                              int8Calibration: int8 ? calibration : nil)
-        if method == .neural { return neural }
+        if method == .neural {
+            return try NeuralEstimator.load(path: model.first ?? ModelFile.bundledBaselinePath(), preprocessing: preprocessing,
+                                            int8Calibration: int8 ? calibration : nil)
+        }
+        let neural = try (model.isEmpty ? ModelFile.bundledEnsemblePaths() : model).map {
+            try NeuralEstimator.load(path: $0, preprocessing: preprocessing, int8Calibration: int8 ? calibration : nil)
+        }
         let defaults = FusedEstimator.Weights.crossValidated
-        return FusedEstimator(neural: neural, spectral: spectral,
-                              weights: FusedEstimator.Weights(neural: neuralWeight ?? defaults.neural, spectral: spectralWeight ?? defaults.spectral,
-                                                              harmonic: harmonicWeight ?? defaults.harmonic))
+        let weights = FusedEstimator.Weights(neural: neuralWeight ?? defaults.neural, spectral: spectralWeight ?? defaults.spectral,
+                                             harmonic: harmonicWeight ?? defaults.harmonic)
+        do {
+            return try FusedEstimator(neural: neural, spectral: spectral, weights: weights, tracking: causal ? .causal : .crossValidated)
+        } catch let error as GraphError {
+            throw CommandError(error.message)
+        }
     }
 }
 

@@ -1,7 +1,12 @@
 import ArgumentParser
 import Foundation
+import PulseDSP
 import PulseModels
 import PulseSignals
+
+extension TrainingRecipe: ExpressibleByArgument {
+    public init?(argument: String) { self.init(spec: argument) }
+}
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,42 +26,55 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
-    @Option(help: "Cross-validate instead, with this many folds by recording: each fold's baseline (trained as pulse train --folds does) scores the held-out recordings alone (neural), fused with the spectral evidence at each combination of --neural-weights, --spectral-weights and --harmonic-weights, and beside the spectral estimator.")
+    @Option(help: "Cross-validate instead, with this many folds by recording: each fold's models (one per --recipes, trained as pulse train --folds does) score the held-out recordings alone (neural, their mean probabilities, tracked causally) and fused with the spectral evidence at each combination of --neural-weights, --spectral-weights, --harmonic-weights, --lags, --rise-sigmas and --fall-sigmas, beside the spectral estimator.")
     var folds: Int?
 
-    @Option(name: .customLong("fold-models"), help: "With --folds: a folder where fold baselines are kept and reused.")
+    @Option(name: .customLong("fold-models"), help: "With --folds: a folder where fold models are kept and reused.")
     var foldModels: String?
 
+    @Option(parsing: .upToNextOption, help: "With --folds: how each model of the ensemble is trained, EPOCHS or EPOCHS-augmented (pulse train --augment's augmentation); the default is the shipped ensemble's.")
+    var recipes: [TrainingRecipe] = TrainingRecipe.shippedEnsemble
+
     @Option(name: .customLong("spectral-weights"), parsing: .upToNextOption, help: "With --folds: the spectral weights to try.")
-    var spectralWeights: [Double] = [0.25, 0.5, 0.75, 1, 1.5]
+    var spectralWeights: [Double] = [0.25, 0.5, 1]
 
     @Option(name: .customLong("neural-weights"), parsing: .upToNextOption, help: "With --folds: the neural weights to try (each with every spectral and harmonic weight).")
-    var neuralWeights: [Double] = [1]
+    var neuralWeights: [Double] = [0.5, 1]
 
     @Option(name: .customLong("harmonic-weights"), parsing: .upToNextOption, help: "With --folds: the harmonic-check weights to try.")
-    var harmonicWeights: [Double] = [0]
+    var harmonicWeights: [Double] = [0, 5]
 
-    @Option(name: .customLong("baseline-epochs"), help: "With --folds: epochs of each fold's baseline.")
-    var baselineEpochs = TrainingSettings().epochs
+    @Option(parsing: .upToNextOption, help: "With --folds: the trackers' lags to try, in windows (0: the causal Viterbi tracker; L > 0: the smoother, whose estimate of a window waits for L later windows).")
+    var lags: [Int] = [0, FusedEstimator.Tracking.crossValidated.following.lagWindows]
 
-    @Option(help: "With --folds: the baselines' seed (folds, initialisation, shuffling).")
+    @Option(name: .customLong("rise-sigmas"), parsing: .upToNextOption, help: "With --folds: the trackers' rise step widths to try (BPM per 2 s shift).")
+    var riseSigmas: [Double] = [FusedEstimator.Tracking.crossValidated.riseSigmaBpm, FusedEstimator.Tracking.causal.riseSigmaBpm]
+
+    @Option(name: .customLong("fall-sigmas"), parsing: .upToNextOption, help: "With --folds: the trackers' fall step widths to try (BPM per 2 s shift).")
+    var fallSigmas: [Double] = [FusedEstimator.Tracking.crossValidated.fallSigmaBpm]
+
+    @Option(help: "With --folds: the models' seed (folds, initialisation, shuffling).")
     var seed = TrainingSettings().seed
-
-    @Flag(help: "With --folds: train the fold baselines with pulse train --augment's augmentation.")
-    var augment = false
 
     func validate() throws {
         if let folds, folds < 2 { throw ValidationError("--folds must be at least 2") }
-        if folds != nil, estimator.model != nil || estimator.method != nil || estimator.causal || estimator.spectralWeight != nil
+        if folds != nil, !estimator.model.isEmpty || estimator.method != nil || estimator.causal || estimator.spectralWeight != nil
             || estimator.neuralWeight != nil || estimator.harmonicWeight != nil {
             throw ValidationError("--folds trains its own fold models and runs every estimator: give no --model, --method, --neural-weight, "
                 + "--spectral-weight, --harmonic-weight or --causal")
         }
+        if recipes.isEmpty { throw ValidationError("--recipes needs at least one recipe") }
         if let weight = (spectralWeights + harmonicWeights).first(where: { !($0.isFinite && $0 >= 0) }) {
             throw ValidationError("--spectral-weights and --harmonic-weights must be finite and at least 0 (got \(weight))")
         }
         if let weight = neuralWeights.first(where: { !($0.isFinite && $0 > 0) }) {
             throw ValidationError("--neural-weights must be finite and above 0 (got \(weight))")
+        }
+        if let lag = lags.first(where: { !RateSmoother.lagRange.contains($0) }) {
+            throw ValidationError("--lags must be within \(RateSmoother.lagRange.lowerBound)…\(RateSmoother.lagRange.upperBound) windows (got \(lag))")
+        }
+        if let sigma = (riseSigmas + fallSigmas).first(where: { !($0.isFinite && $0 > 0) }) {
+            throw ValidationError("--rise-sigmas and --fall-sigmas must be finite and above 0 (got \(sigma))")
         }
     }
 
@@ -89,16 +107,18 @@ struct EvaluateCommand: ParsableCommand {
             EstimatorCrossValidation.Member(recording: try Recording(hdf5Path: path),
                                             dataset: Recording.datasetName(ofPath: path))
         }
-        var settings = TrainingSettings()
-        settings.epochs = baselineEpochs
-        settings.seed = seed
-        if augment { settings.augmentation = .standard }
-        let validation = EstimatorCrossValidation(members: members, baselines: FoldBaselines(settings: settings, folds: folds, directory: foldModels),
-                                                  neuralWeights: neuralWeights, spectralWeights: spectralWeights, harmonicWeights: harmonicWeights)
+        let baselines = recipes.map { FoldBaselines(settings: $0.settings(seed: seed), folds: folds, directory: foldModels) }
+        let trackings = lags.flatMap { lag in
+            riseSigmas.flatMap { rise in
+                fallSigmas.map { FusedEstimator.Tracking(riseSigmaBpm: rise, fallSigmaBpm: $0, following: lag == 0 ? .causal : .fixedLag(windows: lag)) }
+            }
+        }
+        let validation = EstimatorCrossValidation(members: members, baselines: baselines, neuralWeights: neuralWeights, spectralWeights: spectralWeights,
+                                                  harmonicWeights: harmonicWeights, trackings: trackings)
         let progress = Progress(total: folds, label: "cross-validate")
         let scores = try validation.run { fold, stage in progress.update(fold, detail: stage) }
         progress.finish()
-        let report = CrossValidationReport(scores: scores, weights: validation.weights, folds: folds)
+        let report = CrossValidationReport(scores: scores, candidates: validation.candidates, folds: folds, recipes: recipes)
         print(json ? try report.json() : report.table(), terminator: json ? "\n" : "")
     }
 }

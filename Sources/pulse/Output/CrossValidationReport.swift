@@ -3,66 +3,88 @@ import PulseModels
 import PulseSignals
 
 /// `pulse evaluate --folds`: the spectral, neural and fused estimators' cross-validated MAE, overall and per dataset
-/// for every estimator, and per recording for the spectral, the neural and the best fused one.
+/// for every candidate, per recording for the spectral, the neural and the best fused one, and the best candidate's
+/// MAE chosen without the fold it scores (nested).
 struct CrossValidationReport {
     let scores: [EstimatorCrossValidation.Scores]
-    let weights: [FusedEstimator.Weights]
+    let candidates: [EstimatorCrossValidation.Candidate]
     let folds: Int
+    let recipes: [TrainingRecipe]
 
+    typealias Candidate = EstimatorCrossValidation.Candidate
     typealias Column = (name: String, estimates: (EstimatorCrossValidation.Scores) -> [WindowEstimate])
 
-    private static func name(_ weights: FusedEstimator.Weights) -> String {
-        weights == .neuralOnly ? "neural" : "fused a=\(format(weights.neural, 2)) w=\(format(weights.spectral, 2)) h=\(format(weights.harmonic, 1))"
+    private static func name(_ candidate: Candidate) -> String {
+        let tracking = candidate.tracking
+        let tracker = "\(tracking.following) \(format(tracking.riseSigmaBpm, 1))/\(format(tracking.fallSigmaBpm, 1))"
+        let weights = candidate.weights
+        return (weights == .neuralOnly ? "neural" : "fused a=\(format(weights.neural, 2)) w=\(format(weights.spectral, 2)) h=\(format(weights.harmonic, 1))")
+            + " " + tracker
     }
 
-    private func column(_ weights: FusedEstimator.Weights) -> Column {
-        (Self.name(weights), { $0.fused[weights] ?? [] })
+    private func column(_ candidate: Candidate) -> Column {
+        (Self.name(candidate), { $0.fused[candidate] ?? [] })
     }
 
-    /// Every estimator: spectral, then each combination of weights (neural first).
-    private var columns: [Column] { [("spectral", { $0.spectral })] + weights.map(column) }
+    /// Every estimator: spectral, then each candidate (neural first).
+    private var columns: [Column] { [("spectral", { $0.spectral })] + candidates.map(column) }
 
-    private func mae(_ weights: FusedEstimator.Weights) -> Double { AccuracySummary(scores.flatMap { $0.fused[weights] ?? [] }).maeBpm }
+    private func mae(_ candidate: Candidate, folds chosen: Set<Int>? = nil) -> Double {
+        AccuracySummary(scores.filter { chosen?.contains($0.fold) ?? true }.flatMap { $0.fused[candidate] ?? [] }).maeBpm
+    }
 
-    /// The weights with the lowest MAE over every window (the first in `weights` among equals).
-    var best: FusedEstimator.Weights? {
-        weights.reduce(nil) { best, candidate in best.map { mae(candidate) < mae($0) ? candidate : $0 } ?? candidate }
+    /// The candidate with the lowest MAE over every window of the `chosen` folds (all by default), the first in
+    /// `candidates` among equals.
+    private func best(folds chosen: Set<Int>? = nil) -> Candidate? {
+        candidates.reduce(nil) { best, candidate in best.map { mae(candidate, folds: chosen) < mae($0, folds: chosen) ? candidate : $0 } ?? candidate }
+    }
+
+    /// For each fold, the best candidate on the other folds, and the MAE over every window when each fold is scored with
+    /// its own choice: what choosing a candidate by cross-validation is worth on recordings it did not choose on.
+    private var nested: (choices: [Int: Candidate], maeBpm: Double)? {
+        let numbers = Set(scores.map(\.fold))
+        guard numbers.count > 1 else { return nil }
+        var choices: [Int: Candidate] = [:]
+        for fold in numbers { choices[fold] = best(folds: numbers.subtracting([fold])) }
+        let estimates = scores.flatMap { score in choices[score.fold].map { score.fused[$0] ?? [] } ?? [] }
+        return (choices, AccuracySummary(estimates).maeBpm)
     }
 
     private var datasets: [String] { Array(Set(scores.map(\.dataset))).sorted() }
 
     func table() -> String {
-        var lines = ["cross-validation, \(folds) folds by recording: MAE (BPM) with the tracker on the held-out recordings", ""]
-        lines.append(pad("estimator", 32) + (["all"] + datasets).map { pad($0, 10) }.joined())
+        var lines = ["cross-validation, \(folds) folds by recording, models \(recipes.map(\.description).joined(separator: " + ")): "
+            + "MAE (BPM) on the held-out recordings", ""]
+        lines.append(pad("estimator", 48) + (["all"] + datasets).map { pad($0, 10) }.joined())
         for column in columns {
             let figures = [AccuracySummary(scores.flatMap(column.estimates)).maeBpm]
                 + datasets.map { name in AccuracySummary(scores.filter { $0.dataset == name }.flatMap(column.estimates)).maeBpm }
-            lines.append(pad(column.name, 32) + figures.map { pad(format($0, 2), 10) }.joined())
+            lines.append(pad(column.name, 48) + figures.map { pad(format($0, 3), 10) }.joined())
         }
-        if let best {
-            let shown: [Column] = [("spectral", { $0.spectral }), column(.neuralOnly)] + (best == .neuralOnly ? [] : [column(best)])
+        if let best = best() {
+            let shown: [Column] = [("spectral", { $0.spectral }), column(.neural)] + (best == .neural ? [] : [column(best)])
             lines.append("")
-            lines.append(pad("recording (fold)", 24) + shown.map { pad($0.name, 28) }.joined())
+            lines.append(pad("recording (fold)", 24) + shown.map { pad($0.name, 44) }.joined())
             for score in scores {
                 lines.append(pad("\(score.name) (\(score.fold))", 24)
-                    + shown.map { pad(format(AccuracySummary($0.estimates(score)).maeBpm, 2), 28) }.joined())
+                    + shown.map { pad(format(AccuracySummary($0.estimates(score)).maeBpm, 2), 44) }.joined())
             }
             lines.append("")
-            lines.append("best: \(Self.name(best)) (MAE \(format(mae(best), 2)) BPM)")
+            lines.append("best: \(Self.name(best)) (MAE \(format(mae(best), 3)) BPM)")
+            if let nested {
+                lines.append("chosen without the fold it scores (nested): MAE \(format(nested.maeBpm, 3)) BPM; "
+                    + nested.choices.keys.sorted().map { "fold \($0): \(nested.choices[$0].map(Self.name) ?? "")" }.joined(separator: "; "))
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     func json() throws -> String {
-        var report: [String: Any] = ["folds": folds]
+        var report: [String: Any] = ["folds": folds, "recipes": recipes.map(\.description)]
         var estimators: [[String: Any]] = []
         for (position, column) in columns.enumerated() {
             var entry: [String: Any] = ["estimator": column.name, "mae_bpm": AccuracySummary(scores.flatMap(column.estimates)).maeBpm]
-            if position > 0 {
-                entry["neural_weight"] = weights[position - 1].neural
-                entry["spectral_weight"] = weights[position - 1].spectral
-                entry["harmonic_weight"] = weights[position - 1].harmonic
-            }
+            if position > 0 { entry.merge(Self.fields(candidates[position - 1])) { $1 } }
             for dataset in datasets {
                 entry["mae_bpm_\(dataset)"] = AccuracySummary(scores.filter { $0.dataset == dataset }.flatMap(column.estimates)).maeBpm
             }
@@ -71,9 +93,18 @@ struct CrossValidationReport {
             estimators.append(entry)
         }
         report["estimators"] = estimators
-        if let best {
-            report["best"] = ["neural_weight": best.neural, "spectral_weight": best.spectral, "harmonic_weight": best.harmonic, "mae_bpm": mae(best)]
+        if let best = best() { report["best"] = Self.fields(best).merging(["mae_bpm": mae(best)]) { $1 } }
+        if let nested {
+            report["nested"] = ["mae_bpm": nested.maeBpm,
+                                "choices": nested.choices.keys.sorted().map { fold in
+                                    (nested.choices[fold].map(Self.fields) ?? [:]).merging(["fold": fold]) { $1 } }] as [String: Any]
         }
         return try JSONText.encode(report)
+    }
+
+    private static func fields(_ candidate: Candidate) -> [String: Any] {
+        ["neural_weight": candidate.weights.neural, "spectral_weight": candidate.weights.spectral, "harmonic_weight": candidate.weights.harmonic,
+         "lag_windows": candidate.tracking.following.lagWindows, "rise_sigma_bpm": candidate.tracking.riseSigmaBpm,
+         "fall_sigma_bpm": candidate.tracking.fallSigmaBpm]
     }
 }
