@@ -153,6 +153,10 @@ public struct FusedEstimator: HeartRateEstimator, Sendable {
         /// - Throws: as `FusedEstimator.estimate`; `GraphError` when `neural` is empty.
         public init(_ recording: Recording, neural: [NeuralEstimator], spectral: SpectralEstimator, layout: WindowLayout) throws {
             guard let first = neural.first else { throw GraphError("fused evidence needs at least one model") }
+            if let other = neural.first(where: { $0.model.input != first.model.input || $0.model.output != first.model.output }) {
+                throw GraphError("the models of an ensemble must read the same input and return the same rate bins: "
+                    + "\(other.name) differs from \(first.name)")
+            }
             let (windows, valid) = try InputPipeline(input: first.model.input, preprocessing: first.preprocessing).windows(recording, layout: layout)
             let analysed = windows.indices.filter { valid[$0] }
             var scored = try first.probabilities(analysed.map { windows[$0] })

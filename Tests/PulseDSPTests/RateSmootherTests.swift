@@ -91,6 +91,14 @@ import Testing
         let rows = Self.randomLogLikelihoods(windows: 3, seed: 8)
         let estimates = smoother.smooth([rows[0], nil, rows[1], rows[2]])
         #expect(estimates[1] == nil)
+        // The lag counts shifts, not analysed windows: with lag 1, window 0 does not wait for window 2 across the gap.
+        let lagOne = try RateSmoother(firstBpm: Self.firstBpm, binBpm: Self.binBpm, binCount: Self.binCount, settings: Self.settings, lagWindows: 1)
+        let changedLater = lagOne.smooth([rows[0], nil, rows[1].reversed(), rows[2]])
+        #expect(lagOne.smooth([rows[0], nil, rows[1], rows[2]])[0]?.bpm == changedLater[0]?.bpm)
+        // A row that is not finite counts as a skipped window.
+        let poisoned = smoother.smooth([rows[0], rows[0].map { _ in .nan }, rows[1], rows[2]])
+        #expect(poisoned[1] == nil && poisoned.compactMap { $0 }.count == 3)
+        #expect(poisoned[3]?.bpm == estimates[3]?.bpm)
         for (window, position) in [(0, 0), (2, 1), (3, 2)] {
             let posterior = Self.bruteForcePosterior(rows, shifts: [1, 2, 1], window: position, last: 2)
             #expect(abs((try #require(estimates[window])).bpm - Self.readOut(posterior)) < 1e-9, "window \(window)")

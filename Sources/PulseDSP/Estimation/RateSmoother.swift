@@ -48,10 +48,11 @@ public struct RateSmoother: Sendable {
     }
 
     /// The rate (BPM) and confidence (0…1) of every window whose log-likelihoods are given (`logLikelihoods[t]`, one
-    /// per rate); nil for the windows given as nil, which were not analysed and count as elapsed shifts only.
+    /// per rate); nil for the windows given as nil or holding a value that is not finite, which count as elapsed
+    /// shifts only.
     /// - Precondition: each given row has `binCount` finite values; traps on a wrong count.
     public func smooth(_ logLikelihoods: [[Double]?]) -> [(bpm: Double, confidence: Double)?] {
-        let analysed = logLikelihoods.indices.filter { logLikelihoods[$0] != nil }
+        let analysed = logLikelihoods.indices.filter { logLikelihoods[$0]?.allSatisfy(\.isFinite) == true }
         guard !analysed.isEmpty else { return logLikelihoods.map { _ in nil } }
         let likelihoods = analysed.map { index -> [Double] in
             let row = logLikelihoods[index] ?? []
@@ -76,7 +77,8 @@ public struct RateSmoother: Sendable {
         var result = [(bpm: Double, confidence: Double)?](repeating: nil, count: logLikelihoods.count)
         for position in analysed.indices {
             var backward = [Double](repeating: 1, count: binCount)
-            let last = min(analysed.count - 1, position + lagWindows)
+            var last = position
+            while last + 1 < analysed.count && analysed[last + 1] <= analysed[position] + lagWindows { last += 1 }
             if last > position {
                 for later in stride(from: last, to: position, by: -1) {
                     let step = kernel(analysed[later] - analysed[later - 1])

@@ -45,7 +45,7 @@ struct EstimatorOptions: ParsableArguments {
     private var weightsGiven: Bool { spectralWeight != nil || neuralWeight != nil || harmonicWeight != nil }
 
     /// The estimator the options name: `--method`, else the neural one for `--model` without weights, else fused.
-    var resolvedMethod: EstimatorMethod { method ?? (!model.isEmpty && !weightsGiven ? .neural : .fused) }
+    var resolvedMethod: EstimatorMethod { method ?? (model.count == 1 && !weightsGiven ? .neural : .fused) }
 
     func validate() throws {
         if method == .spectral && !model.isEmpty { throw ValidationError("--method spectral uses no model: drop --model") }

@@ -48,7 +48,7 @@ struct EvaluateCommand: ParsableCommand {
     var lags: [Int] = [0, FusedEstimator.Tracking.crossValidated.following.lagWindows]
 
     @Option(name: .customLong("rise-sigmas"), parsing: .upToNextOption, help: "With --folds: the trackers' rise step widths to try (BPM per 2 s shift).")
-    var riseSigmas: [Double] = [FusedEstimator.Tracking.crossValidated.riseSigmaBpm, FusedEstimator.Tracking.causal.riseSigmaBpm]
+    var riseSigmas: [Double] = [FusedEstimator.Tracking.crossValidated.riseSigmaBpm, SpectralEstimator.Configuration.standard.riseSigmaBpm]
 
     @Option(name: .customLong("fall-sigmas"), parsing: .upToNextOption, help: "With --folds: the trackers' fall step widths to try (BPM per 2 s shift).")
     var fallSigmas: [Double] = [FusedEstimator.Tracking.crossValidated.fallSigmaBpm]
