@@ -88,6 +88,7 @@ public struct FusedEstimator: HeartRateEstimator, Sendable {
             return settings
         }
 
+        /// The following, then the step widths.
         public var description: String { "\(following), rise \(riseSigmaBpm), fall \(fallSigmaBpm) BPM" }
     }
 
@@ -96,15 +97,22 @@ public struct FusedEstimator: HeartRateEstimator, Sendable {
     /// - Throws: `GraphError` when there is no model or the models read different inputs or return different bins.
     public init(neural: [NeuralEstimator], spectral: SpectralEstimator = SpectralEstimator(), weights: Weights,
                 tracking: Tracking = .crossValidated) throws {
+        _ = try Self.leader(of: neural)
+        self.neural = neural
+        self.spectral = spectral
+        self.weights = weights
+        self.tracking = tracking
+    }
+
+    /// The first of `neural`, once every model is checked to read its input and return its rate bins.
+    /// - Throws: `GraphError` when there is no model or one differs.
+    static func leader(of neural: [NeuralEstimator]) throws -> NeuralEstimator {
         guard let first = neural.first else { throw GraphError("a fused estimator needs at least one model") }
         if let other = neural.first(where: { $0.model.input != first.model.input || $0.model.output != first.model.output }) {
             throw GraphError("the models of an ensemble must read the same input and return the same rate bins: "
                 + "\(other.name) differs from \(first.name)")
         }
-        self.neural = neural
-        self.spectral = spectral
-        self.weights = weights
-        self.tracking = tracking
+        return first
     }
 
     public var name: String {
@@ -152,11 +160,7 @@ public struct FusedEstimator: HeartRateEstimator, Sendable {
         /// its preprocessing) and `spectral` over `recording`.
         /// - Throws: as `FusedEstimator.estimate`; `GraphError` when `neural` is empty.
         public init(_ recording: Recording, neural: [NeuralEstimator], spectral: SpectralEstimator, layout: WindowLayout) throws {
-            guard let first = neural.first else { throw GraphError("fused evidence needs at least one model") }
-            if let other = neural.first(where: { $0.model.input != first.model.input || $0.model.output != first.model.output }) {
-                throw GraphError("the models of an ensemble must read the same input and return the same rate bins: "
-                    + "\(other.name) differs from \(first.name)")
-            }
+            let first = try FusedEstimator.leader(of: neural)
             let (windows, valid) = try InputPipeline(input: first.model.input, preprocessing: first.preprocessing).windows(recording, layout: layout)
             let analysed = windows.indices.filter { valid[$0] }
             var scored = try first.probabilities(analysed.map { windows[$0] })

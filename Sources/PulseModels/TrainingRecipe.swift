@@ -19,6 +19,7 @@ public struct TrainingRecipe: Sendable, Hashable, CustomStringConvertible {
         self.init(epochs: epochs, augmented: augmented)
     }
 
+    /// The spec: `EPOCHS` or `EPOCHS-augmented`.
     public var description: String { "\(epochs)" + (augmented ? "-augmented" : "") }
 
     /// `TrainingSettings` with this recipe's epochs and augmentation, and `seed`.

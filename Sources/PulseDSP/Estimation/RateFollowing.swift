@@ -14,6 +14,7 @@ public enum RateFollowing: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `causal` or `lag N`.
     public var description: String {
         switch self {
         case .causal: "causal"

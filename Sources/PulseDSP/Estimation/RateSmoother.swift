@@ -17,14 +17,15 @@ public struct RateSmoother: Sendable {
     public let settings: RateTracker.Settings
     /// `L`: later windows each estimate may use.
     public let lagWindows: Int
+    /// The grid: its first rate, spacing (BPM) and number of rates.
     public let firstBpm: Double
     public let binBpm: Double
     public let binCount: Int
     private let prior: [Double]
 
-    /// Half-width (BPM) around the posterior's mode over which the estimate is its mean. Cross-validation on SPC 2015
-    /// and BAMI-1 (5 folds by recording, the fused estimator) gives 1.650, 1.627 and 1.617 BPM for 3, 5 and 8 BPM, and
-    /// 1.617 again for 15.
+    /// Half-width (BPM) around the posterior's mode over which the estimate is its mean. In cross-validation on SPC
+    /// 2015 and BAMI-1 (5 folds by recording, the fused estimator with lag 2 and 4/2 BPM steps, while the lag and steps
+    /// were still being chosen) 3, 5, 8 and 15 BPM gave 1.650, 1.627, 1.617 and 1.617 BPM.
     public static let readoutHalfWidthBpm = 8.0
 
     /// Lags a smoother may have.
