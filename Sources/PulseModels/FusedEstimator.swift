@@ -163,14 +163,12 @@ public struct FusedEstimator: HeartRateEstimator, Sendable {
             let first = try FusedEstimator.leader(of: neural)
             let (windows, valid) = try InputPipeline(input: first.model.input, preprocessing: first.preprocessing).windows(recording, layout: layout)
             let analysed = windows.indices.filter { valid[$0] }
-            var scored = try first.probabilities(analysed.map { windows[$0] })
-            for member in neural.dropFirst() {
-                let more = try member.probabilities(analysed.map { windows[$0] })
-                scored = zip(scored, more).map { zip($0, $1).map(+) }
-            }
+            let inputs = analysed.map { windows[$0] }
+            var scored = try first.probabilities(inputs)
+            for member in neural.dropFirst() { scored = zip(scored, try member.probabilities(inputs)).map { zip($0, $1).map(+) } }
             let share = 1 / Double(neural.count)
             var probabilities = [[Double]?](repeating: nil, count: windows.count)
-            for (row, index) in analysed.enumerated() { probabilities[index] = neural.count == 1 ? scored[row] : scored[row].map { $0 * share } }
+            for (row, index) in analysed.enumerated() { probabilities[index] = scored[row].map { $0 * share } }
             let bins = first.model.output
             let (grid, evidence) = try spectral.evidence(recording, layout: layout)
             let neutral = spectral.configuration.maskedEvidence
